@@ -1,0 +1,137 @@
+"""`evalkit` command line.
+
+Exit codes: 0 done, 1 endpoint or run failure, 2 bad input (nothing written), 130 interrupted
+(resume with `--resume RUN_ID`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from rich.console import Console
+
+from evalkit.endpoints import DEFAULT_ENDPOINTS_DIR
+from evalkit.errors import EvalkitError, InputError
+from evalkit.results import export_run, run_frame
+from evalkit.run import create_run, prepare, replay
+from evalkit.store import DEFAULT_STORE, Store
+from evalkit.suite import DEFAULT_SUITES_DIR
+from evalkit.summary import print_summary
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="evalkit", description="Replay eval suites against LLM endpoints.")
+    p.add_argument("--store", type=Path, default=DEFAULT_STORE, help="SQLite run store (default: %(default)s)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run suites against an endpoint, or resume a run")
+    run.add_argument("--suite", help="suite name, path, comma list, or 'all'")
+    run.add_argument("--endpoint", help="endpoint profile name (runners/endpoints/) or path")
+    run.add_argument("--repeats", type=int, default=1, help="run each case k times")
+    run.add_argument("--limit", type=int, default=None, help="only the first N cases of each suite")
+    run.add_argument("--resume", metavar="RUN_ID", help="finish an interrupted run")
+    run.add_argument("--no-cache", action="store_true", help="ignore and do not fill the response cache")
+    run.add_argument("--suites-dir", type=Path, default=DEFAULT_SUITES_DIR)
+    run.add_argument("--endpoints-dir", type=Path, default=DEFAULT_ENDPOINTS_DIR)
+
+    show = sub.add_parser("show", help="print a stored run's summary")
+    show.add_argument("run_id")
+
+    sub.add_parser("runs", help="list stored runs")
+
+    export = sub.add_parser("export", help="write a run out as JSONL or Parquet")
+    export.add_argument("run_id")
+    export.add_argument("--format", choices=["jsonl", "parquet"], default="jsonl")
+    export.add_argument("--out", type=Path, default=None)
+    return p
+
+
+def _cmd_run(args: argparse.Namespace, console: Console, argv: list[str]) -> int:
+    if args.resume:
+        if args.suite or args.endpoint:
+            raise InputError("--resume takes the plan from the stored run; drop --suite/--endpoint", field="--resume")
+        if not args.store.is_file():
+            raise InputError("store not found", args.store)
+        store = Store(args.store)
+        run_id = args.resume
+        store.run(run_id)
+    else:
+        if not args.suite or not args.endpoint:
+            raise InputError("give --suite and --endpoint (or --resume RUN_ID)", field="--suite")
+        plan, suites = prepare(
+            args.suite,
+            args.endpoint,
+            repeats=args.repeats,
+            limit=args.limit,
+            use_cache=not args.no_cache,
+            suites_dir=args.suites_dir,
+            endpoints_dir=args.endpoints_dir,
+        )
+        store = Store(args.store)
+        run_id = create_run(store, plan, suites, argv)
+    console.print(f"run [bold]{run_id}[/bold] -> {args.store}")
+    try:
+        outcome = replay(store, run_id, console)
+    except KeyboardInterrupt:
+        console.print(
+            f"[yellow]interrupted[/yellow]; finished cases are stored. Resume with: evalkit run --resume {run_id}"
+        )
+        store.close()
+        return 130
+    except EvalkitError as err:
+        console.print(f"[red]error:[/red] {err}")
+        console.print(f"finished cases are stored; resume with: evalkit run --resume {run_id}")
+        store.close()
+        return err.exit_code
+    print_summary(run_frame(store, run_id), run_id, console)
+    store.close()
+    console.print(
+        f"run {run_id}: {outcome.status}; {outcome.called} called, {outcome.cached} from cache, "
+        f"{outcome.skipped} already done, {outcome.errors} infrastructure errors"
+    )
+    return 0 if outcome.status == "finished" else 1
+
+
+def _open_store(path: Path) -> Store:
+    if not path.is_file():
+        raise InputError("store not found", path)
+    return Store(path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = _parser().parse_args(argv)
+    console = Console(stderr=True)
+    out = Console()
+    try:
+        if args.command == "run":
+            return _cmd_run(args, console, ["evalkit", *argv])
+        if args.command == "show":
+            store = _open_store(args.store)
+            try:
+                print_summary(run_frame(store, args.run_id), args.run_id, out)
+            finally:
+                store.close()
+            return 0
+        if args.command == "runs":
+            store = _open_store(args.store)
+            try:
+                for r in store.runs():
+                    out.print(f"{r.run_id}  {r.status:<11} {r.endpoint:<28} {','.join(r.plan['suites'])}")
+            finally:
+                store.close()
+            return 0
+        if args.command == "export":
+            path = export_run(args.run_id, args.format, args.out, args.store)
+            out.print(str(path))
+            return 0
+    except EvalkitError as err:
+        console.print(f"[red]error:[/red] {err}", markup=True, highlight=False)
+        return err.exit_code
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

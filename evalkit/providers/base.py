@@ -1,0 +1,116 @@
+"""What every provider returns and raises.
+
+Failures are classified once, here, into retryable infrastructure faults and final ones, so the
+engine's retry loop and the store never look at SDK exception types.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+from evalkit.messages import ToolCall
+from evalkit.request import Request
+from evalkit.response import FinishReason, Response
+
+ErrorKind = Literal[
+    "rate_limit", "server", "timeout", "connection", "auth", "bad_request", "not_found", "malformed", "other"
+]
+RETRYABLE: frozenset[str] = frozenset({"rate_limit", "server", "timeout", "connection", "malformed"})
+
+
+@dataclass
+class CallError(Exception):
+    kind: ErrorKind
+    message: str
+    status: int | None = None
+    retry_after_s: float | None = None
+
+    @property
+    def retryable(self) -> bool:
+        return self.kind in RETRYABLE
+
+    def __str__(self) -> str:
+        status = f" HTTP {self.status}" if self.status else ""
+        return f"{self.kind}{status}: {self.message}"
+
+
+@dataclass
+class Generation:
+    response: Response
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+class Provider(Protocol):
+    async def generate(self, request: Request) -> Generation: ...
+
+    async def describe(self) -> dict[str, Any]:
+        """What the server says about itself (models, versions); raises CallError if unreachable."""
+        ...
+
+    async def aclose(self) -> None: ...
+
+
+def parse_retry_after(headers: Any) -> float | None:
+    """Seconds to wait from `retry-after-ms` or `retry-after` (seconds or an HTTP date)."""
+    if headers is None:
+        return None
+    ms = headers.get("retry-after-ms")
+    if ms:
+        try:
+            return max(0.0, float(ms) / 1000)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def kind_for_status(status: int) -> ErrorKind:
+    if status == 429:
+        return "rate_limit"
+    if status in (401, 403):
+        return "auth"
+    if status == 404:
+        return "not_found"
+    if status in (408,):
+        return "timeout"
+    if status >= 500:
+        return "server"
+    return "bad_request"
+
+
+def parse_tool_call(call_id: str, name: str, raw_arguments: str) -> ToolCall:
+    """Arguments that do not parse into an object are kept verbatim and flagged, never raised."""
+    if raw_arguments.strip() == "":
+        return ToolCall(id=call_id, name=name, arguments={}, raw_arguments=raw_arguments)
+    try:
+        parsed = json.loads(raw_arguments)
+    except json.JSONDecodeError as exc:
+        return ToolCall(id=call_id, name=name, raw_arguments=raw_arguments, parse_error=f"invalid JSON: {exc.msg}")
+    if not isinstance(parsed, dict):
+        return ToolCall(
+            id=call_id,
+            name=name,
+            raw_arguments=raw_arguments,
+            parse_error=f"arguments are a JSON {type(parsed).__name__}, not an object",
+        )
+    return ToolCall(id=call_id, name=name, arguments=parsed, raw_arguments=raw_arguments)
+
+
+def normalise_finish(reason: str | None, mapping: dict[str, FinishReason]) -> FinishReason:
+    if reason is None:
+        return "other"
+    return mapping.get(reason, "other")

@@ -1,0 +1,35 @@
+"""Suite + case + endpoint sampling defaults -> the canonical request.
+
+This is the only place a prompt is assembled, so every endpoint sees byte-identical messages and
+tools for the same case; that is what makes a baseline and a candidate comparable.
+"""
+
+from __future__ import annotations
+
+from evalkit.cases import Case
+from evalkit.endpoints import Sampling
+from evalkit.messages import Message
+from evalkit.request import Request
+from evalkit.suite import Suite, template_env
+
+
+def build_request(suite: Suite, case: Case, sampling: Sampling) -> Request:
+    env = template_env()
+    messages: list[Message] = []
+    system = env.from_string(suite.prompt.system).render(**case.input).strip() if suite.prompt.system else ""
+    if system:
+        messages.append(Message(role="system", content=system))
+    messages.extend(case.prior_turns)
+    messages.append(Message(role="user", content=env.from_string(suite.prompt.user).render(**case.input)))
+    messages.extend(case.followup_turns)
+    settings = suite.request
+    return Request(
+        messages=messages,
+        tools=suite.tools,
+        tool_choice=suite.tool_choice if suite.tools else None,
+        response_schema=suite.output_schema,
+        max_tokens=settings.max_tokens or sampling.max_tokens,
+        temperature=settings.temperature if settings.temperature is not None else sampling.temperature,
+        top_p=settings.top_p if settings.top_p is not None else sampling.top_p,
+        seed=settings.seed if settings.seed is not None else sampling.seed,
+    )

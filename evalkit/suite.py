@@ -1,0 +1,273 @@
+"""Suites: a category, a prompt, tools, an output schema and where the cases come from.
+
+Loading validates everything (YAML, schemas, templates, every case) before any call is made, and
+yields a content hash so later comparisons know they compare like with like.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import jinja2
+import jinja2.meta
+import jsonschema
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from evalkit.cases import Case, CaseSource, read_jsonl, read_source
+from evalkit.errors import InputError
+from evalkit.expectations import check_expectations
+from evalkit.messages import ToolDef
+from evalkit.sourcefile import line_of, parse_model, read_yaml
+
+Category = Literal["classification", "extraction", "summarization", "coding", "toolcall"]
+DEFAULT_SUITES_DIR = Path("suites")
+
+
+class Prompt(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    system: str = ""
+    user: str
+
+
+class RequestSettings(BaseModel):
+    """Per-suite request settings; they override the endpoint's sampling defaults."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_tokens: int | None = Field(default=None, gt=0)
+    temperature: float | None = None
+    top_p: float | None = None
+    seed: int | None = None
+
+
+class CasesSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    golden: str | None = None
+    """Defaults to `../golden/<name>.jsonl` next to the suite file; `null` in YAML keeps the default."""
+    adversarial: str | None = None
+    sources: list[CaseSource] = Field(default_factory=list)
+    use_default_files: bool = True
+
+
+class Suite(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    version: str
+    category: Category
+    description: str = ""
+    primary_metric: str
+    prompt: Prompt
+    tools: list[ToolDef] = Field(default_factory=list)
+    tool_choice: str | None = None
+    output_schema: dict[str, Any] | None = None
+    request: RequestSettings = Field(default_factory=RequestSettings)
+    cases: CasesSpec = Field(default_factory=CasesSpec)
+    scorer: dict[str, Any] = Field(default_factory=dict)
+    gate: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_str(cls, v: Any) -> Any:
+        return str(v) if isinstance(v, int | float) else v
+
+
+@dataclass(frozen=True)
+class LoadedSuite:
+    suite: Suite
+    path: Path
+    cases: list[Case]
+    hash: str
+
+    @property
+    def name(self) -> str:
+        return self.suite.name
+
+
+_ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
+
+
+def template_env() -> jinja2.Environment:
+    return _ENV
+
+
+def suite_hash(suite: Suite, cases: Iterable[Case]) -> str:
+    """Content hash of the definition and every case, insensitive to formatting and file layout."""
+    h = hashlib.sha256()
+    h.update(json.dumps(suite.model_dump(mode="json"), sort_keys=True).encode())
+    for case in cases:
+        h.update(b"\n")
+        h.update(json.dumps(case.model_dump(mode="json"), sort_keys=True).encode())
+    return h.hexdigest()
+
+
+def _check_schemas(suite: Suite, path: Path, node: Any) -> None:
+    for i, tool in enumerate(suite.tools):
+        try:
+            jsonschema.Draft202012Validator.check_schema(tool.parameters)
+        except jsonschema.SchemaError as exc:
+            raise InputError(
+                f"tool parameters are not valid JSON Schema: {exc.message}",
+                path,
+                line_of(node, ["tools", i, "parameters"]),
+                f"tools[{i}].parameters",
+            ) from None
+        if tool.parameters.get("type") != "object":
+            raise InputError(
+                "tool parameters must be a JSON Schema of type object",
+                path,
+                line_of(node, ["tools", i, "parameters"]),
+                f"tools[{i}].parameters",
+            )
+    names = [t.name for t in suite.tools]
+    for i, name in enumerate(names):
+        if names.index(name) != i:
+            raise InputError(
+                f"duplicate tool name {name!r}", path, line_of(node, ["tools", i, "name"]), f"tools[{i}].name"
+            )
+    if suite.output_schema is not None:
+        try:
+            jsonschema.Draft202012Validator.check_schema(suite.output_schema)
+        except jsonschema.SchemaError as exc:
+            raise InputError(
+                f"output_schema is not valid JSON Schema: {exc.message}",
+                path,
+                line_of(node, ["output_schema"]),
+                "output_schema",
+            ) from None
+    choice = suite.tool_choice
+    if choice is not None and choice not in ("auto", "required", "none") and choice not in names:
+        raise InputError(
+            f"tool_choice {choice!r} is not auto/required/none or a tool name",
+            path,
+            line_of(node, ["tool_choice"]),
+            "tool_choice",
+        )
+
+
+def _template_fields(suite: Suite, path: Path, node: Any) -> dict[str, set[str]]:
+    fields: dict[str, set[str]] = {}
+    for part in ("system", "user"):
+        source = getattr(suite.prompt, part)
+        try:
+            parsed = _ENV.parse(source)
+        except jinja2.TemplateSyntaxError as exc:
+            raise InputError(
+                f"template syntax error: {exc.message}",
+                path,
+                line_of(node, ["prompt", part]),
+                f"prompt.{part}",
+            ) from None
+        fields[part] = jinja2.meta.find_undeclared_variables(parsed)
+    return fields
+
+
+Positioned = tuple[Path, int, Case]
+
+
+def _read_positioned(suite: Suite, path: Path) -> list[Positioned]:
+    """Every case with the file and line (or row) it came from, duplicates rejected."""
+    base = path.parent
+    sources: list[tuple[Path, Iterable[tuple[int, Case]]]] = []
+    if suite.cases.use_default_files or suite.cases.golden or suite.cases.adversarial:
+        golden = base / (suite.cases.golden or f"../golden/{suite.name}.jsonl")
+        adversarial = base / (suite.cases.adversarial or f"../adversarial/{suite.name}.jsonl")
+        if suite.cases.golden or not suite.cases.sources or golden.exists():
+            sources.append((golden, read_jsonl(golden, "golden")))
+        if suite.cases.adversarial or adversarial.exists():
+            sources.append((adversarial, read_jsonl(adversarial, "adversarial")))
+    for src in suite.cases.sources:
+        sources.append((base / src.path, read_source(src, base)))
+    out: list[Positioned] = []
+    seen: dict[str, tuple[Path, int]] = {}
+    for file, rows in sources:
+        for line, case in rows:
+            if case.id in seen:
+                first, first_line = seen[case.id]
+                raise InputError(f"duplicate case id {case.id!r} (first at {first}:{first_line})", file, line, "id")
+            seen[case.id] = (file, line)
+            out.append((file, line, case))
+    if not out:
+        raise InputError("suite has no cases", path, field="cases")
+    return out
+
+
+def _check_template_fields(positioned: list[Positioned], fields: dict[str, set[str]]) -> None:
+    for file, line, case in positioned:
+        for part, names in fields.items():
+            for name in sorted(names):
+                if name not in case.input:
+                    raise InputError(
+                        f"case {case.id!r} lacks input field {name!r} used by prompt.{part}",
+                        file,
+                        line,
+                        f"input.{name}",
+                    )
+
+
+def load_suite(path: Path) -> LoadedSuite:
+    data, node = read_yaml(path)
+    if not isinstance(data, dict):
+        raise InputError("expected a mapping at the top level", path, 1)
+    suite = parse_model(Suite, data, path, node)
+    if suite.name != path.stem:
+        raise InputError(
+            f"suite name {suite.name!r} must match the file name {path.stem!r}",
+            path,
+            line_of(node, ["name"]),
+            "name",
+        )
+    _check_schemas(suite, path, node)
+    fields = _template_fields(suite, path, node)
+    positioned = _read_positioned(suite, path)
+    _check_template_fields(positioned, fields)
+    check_expectations(suite, positioned)
+    cases = [case for _, _, case in positioned]
+    return LoadedSuite(suite=suite, path=path, cases=cases, hash=suite_hash(suite, cases))
+
+
+def resolve_suite_paths(spec: str, suites_dir: Path = DEFAULT_SUITES_DIR) -> list[Path]:
+    """`spec`: a suite name, a path, a comma list of either, or `all`."""
+    items = [s.strip() for s in spec.split(",") if s.strip()]
+    if not items:
+        raise InputError("--suite is empty", field="--suite")
+    paths: list[Path] = []
+    for item in items:
+        if item == "all":
+            found = sorted(suites_dir.glob("*.yaml"))
+            if not found:
+                raise InputError(f"no suites found in {suites_dir}", field="--suite")
+            paths.extend(found)
+            continue
+        candidate = Path(item)
+        if item.endswith((".yaml", ".yml")) or candidate.is_file():
+            if not candidate.is_file():
+                raise InputError("suite file not found", candidate)
+            paths.append(candidate)
+            continue
+        named = suites_dir / f"{item}.yaml"
+        if not named.is_file():
+            names = ", ".join(sorted(p.stem for p in suites_dir.glob("*.yaml"))) or "none"
+            raise InputError(f"unknown suite {item!r}; suites in {suites_dir}: {names}", field="--suite")
+        paths.append(named)
+    unique: list[Path] = []
+    for p in paths:
+        if p.resolve() not in [u.resolve() for u in unique]:
+            unique.append(p)
+    return unique
+
+
+def load_suites(spec: str, suites_dir: Path = DEFAULT_SUITES_DIR) -> list[LoadedSuite]:
+    loaded = [load_suite(p) for p in resolve_suite_paths(spec, suites_dir)]
+    names = [s.name for s in loaded]
+    for i, n in enumerate(names):
+        if names.index(n) != i:
+            raise InputError(f"two suites are named {n!r}", loaded[i].path, field="name")
+    return loaded
