@@ -7,6 +7,7 @@ Cases come from JSONL files (read line by line so an error names its line) or fr
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
@@ -102,7 +103,7 @@ def read_source(source: CaseSource, base: Path) -> Iterator[tuple[int, Case]]:
 
     fmt: str | None = source.format
     location = source.path
-    file_path = base / source.path
+    file_path = Path(os.path.normpath(base / source.path))
     if fmt is None:
         suffix = file_path.suffix.lower().lstrip(".")
         fmt = {"jsonl": "jsonl", "json": "json", "csv": "csv", "parquet": "parquet"}.get(suffix, "hub")

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
+from rich.text import Text
 
 from evalkit.endpoints import DEFAULT_ENDPOINTS_DIR
 from evalkit.errors import EvalkitError, InputError
@@ -19,6 +20,11 @@ from evalkit.run import create_run, prepare, replay
 from evalkit.store import DEFAULT_STORE, Store
 from evalkit.suite import DEFAULT_SUITES_DIR
 from evalkit.summary import print_summary
+
+
+def _error(console: Console, message: object) -> None:
+    # Text, not markup: error messages contain `[field]` which rich would read as a tag.
+    console.print(Text("error: ", style="bold red") + Text(str(message)))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -81,7 +87,7 @@ def _cmd_run(args: argparse.Namespace, console: Console, argv: list[str]) -> int
         store.close()
         return 130
     except EvalkitError as err:
-        console.print(f"[red]error:[/red] {err}")
+        _error(console, err)
         console.print(f"finished cases are stored; resume with: evalkit run --resume {run_id}")
         store.close()
         return err.exit_code
@@ -103,8 +109,11 @@ def _open_store(path: Path) -> Store:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = _parser().parse_args(argv)
+    # Wide enough for the summary table when output goes to a file or CI log.
     console = Console(stderr=True)
-    out = Console()
+    if not console.is_terminal:
+        console = Console(stderr=True, width=160)
+    out = Console() if Console().is_terminal else Console(width=160)
     try:
         if args.command == "run":
             return _cmd_run(args, console, ["evalkit", *argv])
@@ -128,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
             out.print(str(path))
             return 0
     except EvalkitError as err:
-        console.print(f"[red]error:[/red] {err}", markup=True, highlight=False)
+        _error(console, err)
         return err.exit_code
     return 2
 

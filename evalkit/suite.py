@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -172,19 +173,24 @@ def _template_fields(suite: Suite, path: Path, node: Any) -> dict[str, set[str]]
 Positioned = tuple[Path, int, Case]
 
 
+def _near(base: Path, relative: str) -> Path:
+    """A path relative to the suite file, normalised so errors show `golden/x.jsonl`, not `suites/../`."""
+    return Path(os.path.normpath(base / relative))
+
+
 def _read_positioned(suite: Suite, path: Path) -> list[Positioned]:
     """Every case with the file and line (or row) it came from, duplicates rejected."""
     base = path.parent
     sources: list[tuple[Path, Iterable[tuple[int, Case]]]] = []
     if suite.cases.use_default_files or suite.cases.golden or suite.cases.adversarial:
-        golden = base / (suite.cases.golden or f"../golden/{suite.name}.jsonl")
-        adversarial = base / (suite.cases.adversarial or f"../adversarial/{suite.name}.jsonl")
+        golden = _near(base, suite.cases.golden or f"../golden/{suite.name}.jsonl")
+        adversarial = _near(base, suite.cases.adversarial or f"../adversarial/{suite.name}.jsonl")
         if suite.cases.golden or not suite.cases.sources or golden.exists():
             sources.append((golden, read_jsonl(golden, "golden")))
         if suite.cases.adversarial or adversarial.exists():
             sources.append((adversarial, read_jsonl(adversarial, "adversarial")))
     for src in suite.cases.sources:
-        sources.append((base / src.path, read_source(src, base)))
+        sources.append((_near(base, src.path), read_source(src, base)))
     out: list[Positioned] = []
     seen: dict[str, tuple[Path, int]] = {}
     for file, rows in sources:

@@ -2,7 +2,8 @@
 
 The canonical conversation maps onto Messages' shape here: the system prompt is a parameter, tool
 calls are `tool_use` blocks, tool results are `tool_result` blocks in the following user turn, and
-tools carry `input_schema`. Anthropic has no sampling seed, so a request's seed is dropped.
+tools carry `input_schema`. The current Messages API (and SDK) takes no seed, temperature or top_p,
+so those are dropped; a profile that targets an older model can pass them through `extra_body`.
 """
 
 from __future__ import annotations
@@ -74,10 +75,6 @@ def to_anthropic_params(request: Request, profile: EndpointProfile) -> dict[str,
     params: dict[str, Any] = {"model": profile.model, "max_tokens": request.max_tokens, "messages": messages}
     if system:
         params["system"] = system
-    if request.temperature is not None and "temperature" not in profile.omit_params:
-        params["temperature"] = request.temperature
-    if request.top_p is not None and "top_p" not in profile.omit_params:
-        params["top_p"] = request.top_p
     if request.tools:
         params["tools"] = [
             {"name": t.name, "description": t.description, "input_schema": t.parameters} for t in request.tools

@@ -1,0 +1,128 @@
+"""Loading suites: everything is validated up front, and every error names file, line and field."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from evalkit.errors import InputError
+from evalkit.suite import load_suite, load_suites, resolve_suite_paths
+from tests.conftest import Project
+
+
+def error_of(path: Path) -> InputError:
+    with pytest.raises(InputError) as info:
+        load_suite(path)
+    return info.value
+
+
+def test_valid_suite_loads_cases_with_split_and_stable_hash(project: Project) -> None:
+    path = project.write_suite(n=3, adversarial=2)
+    loaded = load_suite(path)
+    assert [c.id for c in loaded.cases][:1] == ["tickets-g-000"]
+    assert [c.split for c in loaded.cases] == ["golden"] * 3 + ["adversarial"] * 2
+    assert load_suite(path).hash == loaded.hash
+
+
+def test_hash_changes_when_a_case_changes(project: Project) -> None:
+    path = project.write_suite(n=3)
+    before = load_suite(path).hash
+    golden = project.root / "golden" / "tickets.jsonl"
+    golden.write_text(golden.read_text().replace("golden ticket 2", "golden ticket two"))
+    assert load_suite(path).hash != before
+
+
+def test_broken_yaml_names_the_line(project: Project) -> None:
+    path = project.root / "suites" / "bad.yaml"
+    path.write_text("name: bad\nversion: 1\ncategory: classification\nprompt:\n  user: [unclosed\n")
+    err = error_of(path)
+    assert err.path == path and err.line is not None and err.line >= 5
+    assert "invalid YAML" in err.message
+
+
+def test_unknown_category_names_line_and_field(project: Project) -> None:
+    path = project.write_suite(category="sentiment")
+    err = error_of(path)
+    assert err.field == "category" and err.line == 3
+    assert "classification" in err.message
+
+
+def test_unknown_key_is_rejected(project: Project) -> None:
+    err = error_of(project.write_suite(promt={"user": "x"}))
+    assert err.field == "promt" and err.message == "unknown field"
+
+
+def test_duplicate_case_id_names_second_occurrence(project: Project) -> None:
+    path = project.write_suite(n=2)
+    golden = project.root / "golden" / "tickets.jsonl"
+    with golden.open("a") as f:
+        f.write(json.dumps({"id": "tickets-g-000", "input": {"ticket": "again"}, "expected": {"label": "x"}}) + "\n")
+    err = error_of(path)
+    assert (err.path, err.line, err.field) == (golden, 3, "id")
+    assert "duplicate case id 'tickets-g-000'" in err.message
+
+
+def test_case_missing_a_required_field(project: Project) -> None:
+    path = project.write_suite(n=1)
+    golden = project.root / "golden" / "tickets.jsonl"
+    golden.write_text(golden.read_text() + json.dumps({"id": "x", "input": {"ticket": "t"}}) + "\n")
+    err = error_of(path)
+    assert (err.line, err.field) == (2, "expected")
+
+
+def test_case_missing_a_template_field(project: Project) -> None:
+    path = project.write_suite(n=1)
+    golden = project.root / "golden" / "tickets.jsonl"
+    golden.write_text(golden.read_text() + json.dumps({"id": "x", "input": {"body": "t"}, "expected": {}}) + "\n")
+    err = error_of(path)
+    assert (err.line, err.field) == (2, "input.ticket")
+
+
+def test_invalid_json_line(project: Project) -> None:
+    path = project.write_suite(n=1)
+    golden = project.root / "golden" / "tickets.jsonl"
+    golden.write_text(golden.read_text() + '{"id": "x", \n')
+    err = error_of(path)
+    assert err.line == 2 and "invalid JSON" in err.message
+
+
+def test_tool_schema_must_be_valid_json_schema(project: Project) -> None:
+    tools = [{"name": "ok", "parameters": {"type": "object"}},
+             {"name": "broken", "parameters": {"type": "object", "properties": {"n": {"type": "integr"}}}}]
+    err = error_of(project.write_suite(tools=tools))
+    assert err.field == "tools[1].parameters" and err.line is not None
+    assert "not valid JSON Schema" in err.message
+
+
+def test_tool_turn_must_answer_a_known_call(project: Project) -> None:
+    path = project.write_suite(n=0)
+    case = {"id": "t", "input": {"ticket": "x"}, "expected": {},
+            "followup_turns": [{"role": "tool", "tool_call_id": "nope", "content": "{}"}]}
+    project.write_cases(project.root / "golden" / "tickets.jsonl", [case])
+    err = error_of(path)
+    assert err.line == 1 and "unknown tool call" in err.message
+
+
+def test_suite_spec_names_paths_lists_and_all(project: Project) -> None:
+    project.write_suite("alpha")
+    project.write_suite("beta")
+    suites = project.root / "suites"
+    assert [p.stem for p in resolve_suite_paths("all", suites)] == ["alpha", "beta"]
+    assert [p.stem for p in resolve_suite_paths("beta,alpha", suites)] == ["beta", "alpha"]
+    assert [p.stem for p in resolve_suite_paths(str(suites / "alpha.yaml"), suites)] == ["alpha"]
+    with pytest.raises(InputError, match="unknown suite 'gamma'.*alpha, beta"):
+        resolve_suite_paths("gamma", suites)
+    assert len(load_suites("all", suites)) == 2
+
+
+def test_cases_from_a_csv_source_with_column_mapping(project: Project) -> None:
+    csv = project.root / "golden" / "export.csv"
+    csv.write_text("ticket_id,body,intent\nT1,where is my parcel,order_status\nT2,refund me,refund_request\n")
+    path = project.write_suite(n=0, cases={"use_default_files": False, "sources": [
+        {"path": "../golden/export.csv", "mapping": {"id": "ticket_id", "input.ticket": "body",
+                                                     "expected.label": "intent"}}]})
+    loaded = load_suite(path)
+    assert [(c.id, c.input["ticket"], c.expected["label"]) for c in loaded.cases] == [
+        ("T1", "where is my parcel", "order_status"), ("T2", "refund me", "refund_request")]
