@@ -1,0 +1,77 @@
+"""A run killed mid-way (SIGKILL, nothing flushed by hand) resumes with no case lost or duplicated."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+from evalkit.cli import main
+from tests.conftest import Project
+from tests.fakeserver import Reply
+
+
+def stored(project: Project) -> list[tuple[str, str, int]]:
+    with sqlite3.connect(project.store) as c:
+        return c.execute("SELECT run_id, case_id, repeat FROM results WHERE status = 'ok'").fetchall()
+
+
+def test_sigkill_then_resume_finishes_every_case_exactly_once(project: Project) -> None:
+    n = 30
+    project.write_suite(n=n)
+    project.write_endpoint("slow", concurrency=1)
+    project.fake.script(lambda path, body: Reply(text="refund", delay_s=0.1))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "evalkit", "run", "--suite", "tickets", "--endpoint", "slow"],
+        cwd=project.root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if project.store.exists() and len(stored(project)) >= 8:
+            break
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    before = stored(project)
+    assert 8 <= len(before) < n
+    (run_id,) = {r[0] for r in before}
+    done_before = {r[1] for r in before}
+
+    project.fake.received.clear()
+    assert main(["run", "--resume", run_id]) == 0
+
+    after = stored(project)
+    assert sorted(r[1] for r in after) == sorted(f"tickets-g-{i:03d}" for i in range(n))  # none lost, none twice
+    asked = [json.loads(json.dumps(r.body))["messages"][-1]["content"] for r in project.fake.calls("/chat/completions")]
+    # the resumed session only called for cases that had no stored answer
+    assert not {f"Ticket: golden ticket {int(c.split('-')[-1])}" for c in done_before} & set(asked)
+    with sqlite3.connect(project.store) as c:
+        assert c.execute("SELECT status FROM runs WHERE run_id = ?", (run_id,)).fetchone() == ("finished",)
+
+
+def test_resume_retries_infrastructure_errors_only(project: Project) -> None:
+    project.write_suite(n=3)
+    failing = {"Ticket: golden ticket 1"}
+    project.fake.script(lambda path, body: Reply(status=503) if body["messages"][-1]["content"] in failing
+                        else Reply(text="refund"))
+    assert main(["run", "--suite", "tickets", "--endpoint", "fake-openai", "--no-cache"]) == 0
+    with sqlite3.connect(project.store) as c:
+        (run_id,) = c.execute("SELECT run_id FROM runs").fetchone()
+        assert c.execute("SELECT COUNT(*) FROM results WHERE status = 'infra_error'").fetchone() == (1,)
+    failing.clear()
+    project.fake.received.clear()
+    assert main(["run", "--resume", run_id]) == 0
+    assert [r.body["messages"][-1]["content"] for r in project.fake.calls("/chat/completions")] == [
+        "Ticket: golden ticket 1"]
+    with sqlite3.connect(project.store) as c:
+        assert c.execute("SELECT COUNT(*), SUM(status = 'ok') FROM results").fetchone() == (3, 3)
+
+
+def test_resume_of_unknown_run_is_an_input_error(project: Project) -> None:
+    project.write_suite(n=1)
+    assert main(["run", "--suite", "tickets", "--endpoint", "fake-openai"]) == 0
+    assert main(["run", "--resume", "nope"]) == 2

@@ -1,0 +1,77 @@
+"""The embedded local model: evalkit starts llama.cpp's server on loopback, uses it, and stops it."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import socket
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from evalkit.cli import main
+from evalkit.endpoints import EndpointProfile
+from evalkit.errors import EndpointError
+from evalkit.servers import embedded_model_path, endpoint_server, launched
+from tests.conftest import Project
+
+SHIPPED = Path(__file__).resolve().parents[1] / "runners" / "endpoints"
+
+
+def port_open(url: str) -> bool:
+    host, port = url.split("//")[1].split("/")[0].split(":")
+    with socket.socket() as s:
+        s.settimeout(0.5)
+        return s.connect_ex((host, int(port))) == 0
+
+
+def test_missing_model_file_is_a_clear_error(tmp_path: Path) -> None:
+    profile = EndpointProfile.model_validate({"name": "local", "tier": "self-hosted", "kind": "local", "model": "m",
+                                              "launch": {"model_path": str(tmp_path / "nope.gguf")}})
+
+    async def go() -> None:
+        async with endpoint_server(profile):
+            pass
+
+    with pytest.raises(EndpointError, match=r"local model file not found: .*nope\.gguf"):
+        asyncio.run(go())
+
+
+def test_server_that_dies_at_start_reports_its_log() -> None:
+    async def go() -> None:
+        async with launched(["sh", "-c", "echo boom-from-server >&2; exit 3"], "http://127.0.0.1:9/v1", "toy", 10):
+            pass
+
+    with pytest.raises(EndpointError, match=r"(?s)exit code 3.*boom-from-server"):
+        asyncio.run(go())
+
+
+def test_server_that_never_answers_times_out_and_is_stopped() -> None:
+    async def go() -> None:
+        async with launched(["sleep", "30"], "http://127.0.0.1:9/v1", "toy", 0.5):
+            pass
+
+    with pytest.raises(EndpointError, match="did not answer within"):
+        asyncio.run(go())
+
+
+@pytest.mark.local_model
+def test_real_local_model_end_to_end(project: Project) -> None:
+    embedded_model_path()  # the package must be installed for this test
+    shutil.copy(SHIPPED / "local.yaml", project.root / "runners" / "endpoints" / "local.yaml")
+    project.write_suite(n=3, prompt={"system": "Answer with one word: refund or other.",
+                                     "user": "Ticket: {{ ticket }}"})
+    assert main(["run", "--suite", "tickets", "--endpoint", "local"]) == 0
+    with sqlite3.connect(project.store) as c:
+        rows = c.execute("SELECT status, input_tokens, output_tokens, response_json, finish_reason FROM results").fetchall()
+        (manifest,) = c.execute("SELECT manifest_json FROM runs").fetchone()
+    assert len(rows) == 3
+    for status, tokens_in, tokens_out, response, finish in rows:
+        assert status == "ok" and tokens_in > 10 and tokens_out > 0
+        assert json.loads(response)["text"].strip()
+        assert finish in ("stop", "length")
+    server = json.loads(manifest)["server"]
+    assert server["models"] == ["smollm2-135m-instruct"]
+    assert not port_open(server["base_url"])  # stopped when the run ended
