@@ -10,9 +10,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import random
-from functools import partial
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from evalkit.endpoints import EndpointProfile

@@ -32,8 +32,14 @@ class Project:
     def store(self) -> Path:
         return self.root / "reports" / "evalkit.db"
 
-    def write_suite(self, name: str = "tickets", n: int = 4, category: str = "classification",
-                    adversarial: int = 0, **overrides: Any) -> Path:
+    def write_suite(
+        self,
+        name: str = "tickets",
+        n: int = 4,
+        category: str = "classification",
+        adversarial: int = 0,
+        **overrides: Any,
+    ) -> Path:
         suite: dict[str, Any] = {
             "name": name,
             "version": "1",
@@ -46,14 +52,26 @@ class Project:
         suite.update(overrides)
         path = self.root / "suites" / f"{name}.yaml"
         path.write_text(yaml.safe_dump(suite, sort_keys=False))
-        self.write_cases(self.root / "golden" / f"{name}.jsonl",
-                         [{"id": f"{name}-g-{i:03d}", "input": {"ticket": f"golden ticket {i}"},
-                           "expected": {"label": "refund"}} for i in range(n)])
+        self.write_cases(
+            self.root / "golden" / f"{name}.jsonl",
+            [
+                {"id": f"{name}-g-{i:03d}", "input": {"ticket": f"golden ticket {i}"}, "expected": {"label": "refund"}}
+                for i in range(n)
+            ],
+        )
         if adversarial:
-            self.write_cases(self.root / "adversarial" / f"{name}.jsonl",
-                             [{"id": f"{name}-a-{i:03d}", "input": {"ticket": f"tricky ticket {i}"},
-                               "expected": {"label": "other"}, "tags": ["injection"]}
-                              for i in range(adversarial)])
+            self.write_cases(
+                self.root / "adversarial" / f"{name}.jsonl",
+                [
+                    {
+                        "id": f"{name}-a-{i:03d}",
+                        "input": {"ticket": f"tricky ticket {i}"},
+                        "expected": {"label": "other"},
+                        "tags": ["injection"],
+                    }
+                    for i in range(adversarial)
+                ],
+            )
         return path
 
     @staticmethod

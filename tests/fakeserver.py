@@ -66,9 +66,24 @@ class FakeLLMServer:
 
             def do_GET(self) -> None:
                 if self.path.endswith("/models"):
-                    outer._json(self, 200, {"object": "list", "data": [
-                        {"id": "fake-model", "object": "model", "created": 0, "owned_by": "tests",
-                         "type": "model", "display_name": "Fake", "created_at": "2026-01-01T00:00:00Z"}]})
+                    outer._json(
+                        self,
+                        200,
+                        {
+                            "object": "list",
+                            "data": [
+                                {
+                                    "id": "fake-model",
+                                    "object": "model",
+                                    "created": 0,
+                                    "owned_by": "tests",
+                                    "type": "model",
+                                    "display_name": "Fake",
+                                    "created_at": "2026-01-01T00:00:00Z",
+                                }
+                            ],
+                        },
+                    )
                 elif self.path.endswith("/version"):
                     outer._json(self, 200, {"version": "0.0.0-fake"})
                 else:
@@ -77,8 +92,9 @@ class FakeLLMServer:
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length", "0"))
                 body = json.loads(self.rfile.read(length) or b"{}")
-                headers = {k.lower(): v for k, v in self.headers.items()
-                           if k.lower() not in ("authorization", "x-api-key")}
+                headers = {
+                    k.lower(): v for k, v in self.headers.items() if k.lower() not in ("authorization", "x-api-key")
+                }
                 with outer._lock:
                     outer.received.append(Received(self.path, body, headers))
                     reply = outer._next(self.path, body)
@@ -147,8 +163,10 @@ class FakeLLMServer:
         if reply.status != 200:
             err = reply.error_body or {"error": {"type": "error", "message": f"scripted HTTP {reply.status}"}}
             if h.path.endswith("/messages"):
-                err = reply.error_body or {"type": "error", "error": {"type": "api_error",
-                                                                       "message": f"scripted HTTP {reply.status}"}}
+                err = reply.error_body or {
+                    "type": "error",
+                    "error": {"type": "api_error", "message": f"scripted HTTP {reply.status}"},
+                }
             self._json(h, reply.status, err, reply.headers)
             return
         if reply.malformed:
@@ -162,8 +180,11 @@ class FakeLLMServer:
         anthropic = h.path.endswith("/messages")
         model = reply.model or body.get("model", "fake-model")
         if body.get("stream"):
-            events = (anthropic_events(reply, model, n) if anthropic
-                      else openai_chunks(reply, model, n, bool(body.get("stream_options", {}).get("include_usage"))))
+            events = (
+                anthropic_events(reply, model, n)
+                if anthropic
+                else openai_chunks(reply, model, n, bool(body.get("stream_options", {}).get("include_usage")))
+            )
             h.send_response(200)
             h.send_header("content-type", "text/event-stream")
             h.send_header("x-request-id", "req_fake_stream")
@@ -191,12 +212,18 @@ def openai_completion(r: Reply, model: str, n: int) -> dict[str, Any]:
             for i, (name, a) in enumerate(r.tool_calls)
         ]
     return {
-        "id": f"chatcmpl-{n}", "object": "chat.completion", "created": 0, "model": model,
+        "id": f"chatcmpl-{n}",
+        "object": "chat.completion",
+        "created": 0,
+        "model": model,
         "system_fingerprint": r.fingerprint,
         "choices": [{"index": 0, "message": message, "finish_reason": finish, "logprobs": None}],
-        "usage": {"prompt_tokens": r.input_tokens, "completion_tokens": r.output_tokens,
-                  "total_tokens": r.input_tokens + r.output_tokens,
-                  "prompt_tokens_details": {"cached_tokens": r.cached_tokens}},
+        "usage": {
+            "prompt_tokens": r.input_tokens,
+            "completion_tokens": r.output_tokens,
+            "total_tokens": r.input_tokens + r.output_tokens,
+            "prompt_tokens_details": {"cached_tokens": r.cached_tokens},
+        },
     }
 
 
@@ -206,8 +233,13 @@ def _sse(obj: Any, event: str | None = None) -> str:
 
 
 def openai_chunks(r: Reply, model: str, n: int, include_usage: bool) -> list[str]:
-    base = {"id": f"chatcmpl-{n}", "object": "chat.completion.chunk", "created": 0, "model": model,
-            "system_fingerprint": r.fingerprint}
+    base = {
+        "id": f"chatcmpl-{n}",
+        "object": "chat.completion.chunk",
+        "created": 0,
+        "model": model,
+        "system_fingerprint": r.fingerprint,
+    }
 
     def chunk(delta: dict[str, Any], finish: str | None = None) -> str:
         return _sse({**base, "choices": [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}]})
@@ -219,15 +251,37 @@ def openai_chunks(r: Reply, model: str, n: int, include_usage: bool) -> list[str
     for i, (name, a) in enumerate(r.tool_calls):
         raw = _args_str(a)
         half = len(raw) // 2
-        out.append(chunk({"tool_calls": [{"index": i, "id": f"call_{n}_{i}", "type": "function",
-                                          "function": {"name": name, "arguments": raw[:half]}}]}))
+        out.append(
+            chunk(
+                {
+                    "tool_calls": [
+                        {
+                            "index": i,
+                            "id": f"call_{n}_{i}",
+                            "type": "function",
+                            "function": {"name": name, "arguments": raw[:half]},
+                        }
+                    ]
+                }
+            )
+        )
         out.append(chunk({"tool_calls": [{"index": i, "function": {"arguments": raw[half:]}}]}))
     out.append(chunk({}, r.finish or ("tool_calls" if r.tool_calls else "stop")))
     if include_usage:
-        out.append(_sse({**base, "choices": [], "usage": {
-            "prompt_tokens": r.input_tokens, "completion_tokens": r.output_tokens,
-            "total_tokens": r.input_tokens + r.output_tokens,
-            "prompt_tokens_details": {"cached_tokens": r.cached_tokens}}}))
+        out.append(
+            _sse(
+                {
+                    **base,
+                    "choices": [],
+                    "usage": {
+                        "prompt_tokens": r.input_tokens,
+                        "completion_tokens": r.output_tokens,
+                        "total_tokens": r.input_tokens + r.output_tokens,
+                        "prompt_tokens_details": {"cached_tokens": r.cached_tokens},
+                    },
+                }
+            )
+        )
     out.append("data: [DONE]\n\n")
     return out
 
@@ -237,18 +291,27 @@ def _anthropic_blocks(r: Reply, n: int) -> list[dict[str, Any]]:
     if r.text:
         blocks.append({"type": "text", "text": r.text})
     for i, (name, a) in enumerate(r.tool_calls):
-        blocks.append({"type": "tool_use", "id": f"toolu_{n}_{i}", "name": name,
-                       "input": a if isinstance(a, dict) else {}})
+        blocks.append(
+            {"type": "tool_use", "id": f"toolu_{n}_{i}", "name": name, "input": a if isinstance(a, dict) else {}}
+        )
     return blocks
 
 
 def anthropic_message(r: Reply, model: str, n: int) -> dict[str, Any]:
     return {
-        "id": f"msg_{n}", "type": "message", "role": "assistant", "model": model,
+        "id": f"msg_{n}",
+        "type": "message",
+        "role": "assistant",
+        "model": model,
         "content": _anthropic_blocks(r, n),
-        "stop_reason": r.finish or ("tool_use" if r.tool_calls else "end_turn"), "stop_sequence": None,
-        "usage": {"input_tokens": r.input_tokens - r.cached_tokens, "output_tokens": r.output_tokens,
-                  "cache_read_input_tokens": r.cached_tokens, "cache_creation_input_tokens": 0},
+        "stop_reason": r.finish or ("tool_use" if r.tool_calls else "end_turn"),
+        "stop_sequence": None,
+        "usage": {
+            "input_tokens": r.input_tokens - r.cached_tokens,
+            "output_tokens": r.output_tokens,
+            "cache_read_input_tokens": r.cached_tokens,
+            "cache_creation_input_tokens": 0,
+        },
     }
 
 
@@ -258,23 +321,50 @@ def anthropic_events(r: Reply, model: str, n: int) -> list[str]:
     out = [_sse({"type": "message_start", "message": start}, "message_start")]
     for i, block in enumerate(msg["content"]):
         if block["type"] == "text":
-            out.append(_sse({"type": "content_block_start", "index": i,
-                             "content_block": {"type": "text", "text": ""}}, "content_block_start"))
+            out.append(
+                _sse(
+                    {"type": "content_block_start", "index": i, "content_block": {"type": "text", "text": ""}},
+                    "content_block_start",
+                )
+            )
             text = block["text"]
             for piece in [text[j : j + 4] for j in range(0, len(text), 4)]:
-                out.append(_sse({"type": "content_block_delta", "index": i,
-                                 "delta": {"type": "text_delta", "text": piece}}, "content_block_delta"))
+                out.append(
+                    _sse(
+                        {"type": "content_block_delta", "index": i, "delta": {"type": "text_delta", "text": piece}},
+                        "content_block_delta",
+                    )
+                )
         else:
-            out.append(_sse({"type": "content_block_start", "index": i,
-                             "content_block": {**block, "input": {}}}, "content_block_start"))
+            out.append(
+                _sse(
+                    {"type": "content_block_start", "index": i, "content_block": {**block, "input": {}}},
+                    "content_block_start",
+                )
+            )
             raw = json.dumps(block["input"])
             half = len(raw) // 2
             for part in (raw[:half], raw[half:]):
-                out.append(_sse({"type": "content_block_delta", "index": i,
-                                 "delta": {"type": "input_json_delta", "partial_json": part}},
-                                "content_block_delta"))
+                out.append(
+                    _sse(
+                        {
+                            "type": "content_block_delta",
+                            "index": i,
+                            "delta": {"type": "input_json_delta", "partial_json": part},
+                        },
+                        "content_block_delta",
+                    )
+                )
         out.append(_sse({"type": "content_block_stop", "index": i}, "content_block_stop"))
-    out.append(_sse({"type": "message_delta", "delta": {"stop_reason": msg["stop_reason"], "stop_sequence": None},
-                     "usage": {"output_tokens": r.output_tokens}}, "message_delta"))
+    out.append(
+        _sse(
+            {
+                "type": "message_delta",
+                "delta": {"stop_reason": msg["stop_reason"], "stop_sequence": None},
+                "usage": {"output_tokens": r.output_tokens},
+            },
+            "message_delta",
+        )
+    )
     out.append(_sse({"type": "message_stop"}, "message_stop"))
     return out

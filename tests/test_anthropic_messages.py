@@ -12,10 +12,15 @@ from evalkit.providers import CallError, Generation, make_provider
 from evalkit.request import Request
 from tests.fakeserver import FakeLLMServer, Reply
 
-TOOL = ToolDef(name="issue_refund", description="Refund an order",
-               parameters={"type": "object", "properties": {"order_id": {"type": "string"},
-                                                            "amount": {"type": "number"}},
-                           "required": ["order_id", "amount"]})
+TOOL = ToolDef(
+    name="issue_refund",
+    description="Refund an order",
+    parameters={
+        "type": "object",
+        "properties": {"order_id": {"type": "string"}, "amount": {"type": "number"}},
+        "required": ["order_id", "amount"],
+    },
+)
 
 
 @pytest.fixture(autouse=True)
@@ -24,8 +29,16 @@ def _key(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def profile(fake: FakeLLMServer, **kw: object) -> EndpointProfile:
-    base = {"name": "a", "tier": "frontier", "kind": "anthropic", "model": "claude-test",
-            "base_url": fake.root_url, "api_key_env": "EVALKIT_TEST_KEY", "timeout_s": 2, "stream": False}
+    base = {
+        "name": "a",
+        "tier": "frontier",
+        "kind": "anthropic",
+        "model": "claude-test",
+        "base_url": fake.root_url,
+        "api_key_env": "EVALKIT_TEST_KEY",
+        "timeout_s": 2,
+        "stream": False,
+    }
     base.update(kw)
     return EndpointProfile.model_validate(base)
 
@@ -55,8 +68,9 @@ def test_text_and_usage_including_cache_reads(fake: FakeLLMServer, stream: bool)
 @pytest.mark.parametrize("stream", [False, True])
 def test_tool_use_blocks_become_canonical_calls(fake: FakeLLMServer, stream: bool) -> None:
     fake.enqueue(Reply(text="Refunding.", tool_calls=[("issue_refund", {"order_id": "OR-1", "amount": 12.5})]))
-    r = generate(profile(fake, stream=stream),
-                 Request(messages=[Message(role="user", content="refund")], tools=[TOOL])).response
+    r = generate(
+        profile(fake, stream=stream), Request(messages=[Message(role="user", content="refund")], tools=[TOOL])
+    ).response
     assert r.finish_reason == "tool_calls"
     assert r.text == "Refunding."
     (call,) = r.tool_calls
@@ -68,26 +82,46 @@ def test_canonical_conversation_maps_to_messages_shape(fake: FakeLLMServer) -> N
     msgs = [
         Message(role="system", content="policy"),
         Message(role="user", content="refund OR-1 12.50"),
-        Message(role="assistant", content="Checking.",
-                tool_calls=[ToolCall(id="t1", name="issue_refund", arguments={"order_id": "OR-1", "amount": 12.5},
-                                     raw_arguments="")]),
+        Message(
+            role="assistant",
+            content="Checking.",
+            tool_calls=[
+                ToolCall(id="t1", name="issue_refund", arguments={"order_id": "OR-1", "amount": 12.5}, raw_arguments="")
+            ],
+        ),
         Message(role="tool", tool_call_id="t1", content="service down", is_error=True),
     ]
     schema = {"type": "object", "properties": {"x": {"type": "string"}}}
-    generate(profile(fake), Request(messages=msgs, tools=[TOOL], tool_choice="required", response_schema=schema,
-                                    max_tokens=99, temperature=0.0, seed=3))
+    generate(
+        profile(fake),
+        Request(
+            messages=msgs,
+            tools=[TOOL],
+            tool_choice="required",
+            response_schema=schema,
+            max_tokens=99,
+            temperature=0.0,
+            seed=3,
+        ),
+    )
     body = fake.calls("/messages")[0].body
     assert body["system"] == "policy"
     assert body["max_tokens"] == 99 and "seed" not in body
-    assert body["tools"] == [{"name": "issue_refund", "description": "Refund an order",
-                              "input_schema": TOOL.parameters}]
+    assert body["tools"] == [
+        {"name": "issue_refund", "description": "Refund an order", "input_schema": TOOL.parameters}
+    ]
     assert body["tool_choice"] == {"type": "any"}
     assert body["output_config"] == {"format": {"type": "json_schema", "schema": schema}}
     assert [m["role"] for m in body["messages"]] == ["user", "assistant", "user"]
-    assert body["messages"][1]["content"][1] == {"type": "tool_use", "id": "t1", "name": "issue_refund",
-                                                 "input": {"order_id": "OR-1", "amount": 12.5}}
-    assert body["messages"][2]["content"] == [{"type": "tool_result", "tool_use_id": "t1",
-                                               "content": "service down", "is_error": True}]
+    assert body["messages"][1]["content"][1] == {
+        "type": "tool_use",
+        "id": "t1",
+        "name": "issue_refund",
+        "input": {"order_id": "OR-1", "amount": 12.5},
+    }
+    assert body["messages"][2]["content"] == [
+        {"type": "tool_result", "tool_use_id": "t1", "content": "service down", "is_error": True}
+    ]
 
 
 def test_key_travels_in_header_not_body(fake: FakeLLMServer) -> None:

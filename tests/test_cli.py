@@ -38,11 +38,12 @@ def test_manifest_records_provenance_but_no_key(project: Project) -> None:
     project.write_suite(n=1)
     project.write_endpoint("keyed", api_key_env=TEST_KEY_ENV)
     assert main(["run", "--suite", "tickets", "--endpoint", "keyed"]) == 0
-    (run_id,) = run_ids(project)
+    (_run_id,) = run_ids(project)
     with sqlite3.connect(project.store) as c:
         (manifest,) = c.execute("SELECT manifest_json FROM runs").fetchone()
-        everything = "\n".join(str(row) for t in ("runs", "results", "response_cache")
-                               for row in c.execute(f"SELECT * FROM {t}"))
+        everything = "\n".join(
+            str(row) for t in ("runs", "results", "response_cache") for row in c.execute(f"SELECT * FROM {t}")
+        )
     m = json.loads(manifest)
     assert m["suites"][0]["hash"] and m["suites"][0]["name"] == "tickets"
     assert m["endpoint"]["api_key_env"] == TEST_KEY_ENV
@@ -52,8 +53,9 @@ def test_manifest_records_provenance_but_no_key(project: Project) -> None:
     assert project.fake.calls()[0].body["messages"][-1] == {"role": "user", "content": "Ticket: golden ticket 0"}
 
 
-def test_missing_key_fails_before_anything_is_written(project: Project, monkeypatch: pytest.MonkeyPatch,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_key_fails_before_anything_is_written(
+    project: Project, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     project.write_suite(n=1)
     project.write_endpoint("needs-key", api_key_env="EVALKIT_ABSENT_KEY")
     monkeypatch.delenv("EVALKIT_ABSENT_KEY", raising=False)
@@ -65,8 +67,9 @@ def test_missing_key_fails_before_anything_is_written(project: Project, monkeypa
 
 def test_broken_suite_exits_2_and_writes_nothing(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
     project.write_suite(n=1)
-    (project.root / "golden" / "tickets.jsonl").write_text('{"id": "a", "input": {"ticket": "x"}, "expected": {}}\n'
-                                                           '{"id": "a", "input": {"ticket": "y"}, "expected": {}}\n')
+    (project.root / "golden" / "tickets.jsonl").write_text(
+        '{"id": "a", "input": {"ticket": "x"}, "expected": {}}\n{"id": "a", "input": {"ticket": "y"}, "expected": {}}\n'
+    )
     assert main(["run", "--suite", "tickets", "--endpoint", "fake-openai"]) == 2
     assert "golden/tickets.jsonl:2 [id]: duplicate case id 'a'" in capsys.readouterr().err
     assert not project.store.exists()
@@ -141,13 +144,17 @@ def test_repeats_and_limit(project: Project) -> None:
     assert main(["run", "--suite", "tickets", "--endpoint", "fake-openai", "--repeats", "3", "--limit", "2"]) == 0
     frame = load_run(run_ids(project)[0], project.store)
     assert sorted(zip(frame["case_id"], frame["repeat"], strict=True)) == [
-        (f"tickets-g-00{i}", r) for i in range(2) for r in range(3)]
+        (f"tickets-g-00{i}", r) for i in range(2) for r in range(3)
+    ]
     assert len(project.fake.calls("/chat/completions")) == 6
 
 
 def test_anthropic_endpoint_runs_the_same_suite(project: Project) -> None:
-    project.write_suite(n=2, tools=[{"name": "lookup_order", "description": "d",
-                                     "parameters": {"type": "object", "properties": {}}}], tool_choice="auto")
+    project.write_suite(
+        n=2,
+        tools=[{"name": "lookup_order", "description": "d", "parameters": {"type": "object", "properties": {}}}],
+        tool_choice="auto",
+    )
     project.fake.script(lambda path, body: Reply(tool_calls=[("lookup_order", {})]))
     assert main(["run", "--suite", "tickets", "--endpoint", "fake-anthropic"]) == 0
     frame = load_run(run_ids(project)[0], project.store)

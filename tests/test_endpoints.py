@@ -14,10 +14,15 @@ SHIPPED = Path(__file__).resolve().parents[1] / "runners" / "endpoints"
 
 def test_every_seed_system_has_a_profile_with_its_list_price() -> None:
     expected = {
-        "gpt-5.5": (5.00, 30.00), "claude-opus-4.7": (5.00, 25.00), "gemini-3.1-pro": (2.00, 12.00),
-        "deepseek-v4-flash": (0.14, 0.28), "together-qwen3.5-397b": (0.60, 3.60),
-        "together-gpt-oss-120b": (0.15, 0.60), "fireworks-deepseek-v4-pro": (1.74, 3.48),
-        "groq-llama-4-scout": (0.11, 0.34), "groq-qwen3-32b": (0.29, 0.59),
+        "gpt-5.5": (5.00, 30.00),
+        "claude-opus-4.7": (5.00, 25.00),
+        "gemini-3.1-pro": (2.00, 12.00),
+        "deepseek-v4-flash": (0.14, 0.28),
+        "together-qwen3.5-397b": (0.60, 3.60),
+        "together-gpt-oss-120b": (0.15, 0.60),
+        "fireworks-deepseek-v4-pro": (1.74, 3.48),
+        "groq-llama-4-scout": (0.11, 0.34),
+        "groq-qwen3-32b": (0.29, 0.59),
     }
     names = set(available_endpoints(SHIPPED))
     assert {*expected, "claude-sonnet-4.6", "claude-haiku-4.5", "deepseek-v4-pro", "vllm", "local"} <= names

@@ -12,14 +12,23 @@ from evalkit.providers import CallError, make_provider
 from evalkit.request import Request
 from tests.fakeserver import FakeLLMServer, Reply
 
-TOOL = ToolDef(name="lookup_order", description="Look up an order",
-               parameters={"type": "object", "properties": {"order_id": {"type": "string"}},
-                           "required": ["order_id"]})
+TOOL = ToolDef(
+    name="lookup_order",
+    description="Look up an order",
+    parameters={"type": "object", "properties": {"order_id": {"type": "string"}}, "required": ["order_id"]},
+)
 
 
 def profile(fake: FakeLLMServer, **kw: object) -> EndpointProfile:
-    base = {"name": "t", "tier": "hosted", "kind": "openai-compatible", "model": "m", "base_url": fake.base_url,
-            "timeout_s": 2, "stream": False}
+    base = {
+        "name": "t",
+        "tier": "hosted",
+        "kind": "openai-compatible",
+        "model": "m",
+        "base_url": fake.base_url,
+        "timeout_s": 2,
+        "stream": False,
+    }
     base.update(kw)
     return EndpointProfile.model_validate(base)
 
@@ -43,8 +52,9 @@ def generate(p: EndpointProfile, r: Request):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("stream", [False, True])
 def test_text_answer_usage_and_identity(fake: FakeLLMServer, stream: bool) -> None:
-    fake.enqueue(Reply(text="refund_request", input_tokens=120, cached_tokens=100, output_tokens=3,
-                       model="served-model-v2"))
+    fake.enqueue(
+        Reply(text="refund_request", input_tokens=120, cached_tokens=100, output_tokens=3, model="served-model-v2")
+    )
     gen = generate(profile(fake, stream=stream), request())
     r = gen.response
     assert r.text == "refund_request"
@@ -73,13 +83,31 @@ def test_canonical_request_is_translated_to_chat_completions(fake: FakeLLMServer
     history = [
         Message(role="system", content="sys"),
         Message(role="user", content="refund OR-10472"),
-        Message(role="assistant", tool_calls=[ToolCall(id="c1", name="lookup_order",
-                                                       arguments={"order_id": "OR-10472"},
-                                                       raw_arguments='{"order_id": "OR-10472"}')]),
+        Message(
+            role="assistant",
+            tool_calls=[
+                ToolCall(
+                    id="c1",
+                    name="lookup_order",
+                    arguments={"order_id": "OR-10472"},
+                    raw_arguments='{"order_id": "OR-10472"}',
+                )
+            ],
+        ),
         Message(role="tool", tool_call_id="c1", content='{"error": "timeout"}', is_error=True),
     ]
-    generate(profile(fake), Request(messages=history, tools=[TOOL], tool_choice="lookup_order",
-                                    response_schema=schema, max_tokens=33, temperature=0.0, seed=7))
+    generate(
+        profile(fake),
+        Request(
+            messages=history,
+            tools=[TOOL],
+            tool_choice="lookup_order",
+            response_schema=schema,
+            max_tokens=33,
+            temperature=0.0,
+            seed=7,
+        ),
+    )
     body = fake.calls("/chat/completions")[0].body
     assert body["max_tokens"] == 33 and body["temperature"] == 0.0 and body["seed"] == 7
     assert body["tools"][0]["function"]["parameters"] == TOOL.parameters

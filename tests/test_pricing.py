@@ -17,11 +17,13 @@ def test_token_prices_with_cached_input_discount() -> None:
 
 def test_cached_defaults_to_input_price() -> None:
     assert Price(input_per_mtok=0.14, output_per_mtok=0.28).cost(
-        Usage(input_tokens=2_000_000, cached_input_tokens=1_000_000, output_tokens=0)) == pytest.approx(0.28)
+        Usage(input_tokens=2_000_000, cached_input_tokens=1_000_000, output_tokens=0)
+    ) == pytest.approx(0.28)
 
 
-@pytest.mark.parametrize(("tps", "util", "per_m"), [(800, 1.0, 1.215), (800, 0.3, 4.05), (200, 1.0, 4.86),
-                                                     (200, 0.3, 16.20)])
+@pytest.mark.parametrize(
+    ("tps", "util", "per_m"), [(800, 1.0, 1.215), (800, 0.3, 4.05), (200, 1.0, 4.86), (200, 0.3, 16.20)]
+)
 def test_gpu_hour_spread_over_throughput_matches_the_seed(tps: float, util: float, per_m: float) -> None:
     price = Price(gpu_hour_usd=3.50, output_tokens_per_s=tps, utilization=util)
     assert price.effective_output_per_mtok() == pytest.approx(per_m, abs=0.01)

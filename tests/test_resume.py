@@ -27,7 +27,9 @@ def test_sigkill_then_resume_finishes_every_case_exactly_once(project: Project) 
     project.fake.script(lambda path, body: Reply(text="refund", delay_s=0.1))
     proc = subprocess.Popen(
         [sys.executable, "-m", "evalkit", "run", "--suite", "tickets", "--endpoint", "slow"],
-        cwd=project.root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=project.root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -56,8 +58,9 @@ def test_sigkill_then_resume_finishes_every_case_exactly_once(project: Project) 
 def test_resume_retries_infrastructure_errors_only(project: Project) -> None:
     project.write_suite(n=3)
     failing = {"Ticket: golden ticket 1"}
-    project.fake.script(lambda path, body: Reply(status=503) if body["messages"][-1]["content"] in failing
-                        else Reply(text="refund"))
+    project.fake.script(
+        lambda path, body: Reply(status=503) if body["messages"][-1]["content"] in failing else Reply(text="refund")
+    )
     assert main(["run", "--suite", "tickets", "--endpoint", "fake-openai", "--no-cache"]) == 0
     with sqlite3.connect(project.store) as c:
         (run_id,) = c.execute("SELECT run_id FROM runs").fetchone()
@@ -66,7 +69,8 @@ def test_resume_retries_infrastructure_errors_only(project: Project) -> None:
     project.fake.received.clear()
     assert main(["run", "--resume", run_id]) == 0
     assert [r.body["messages"][-1]["content"] for r in project.fake.calls("/chat/completions")] == [
-        "Ticket: golden ticket 1"]
+        "Ticket: golden ticket 1"
+    ]
     with sqlite3.connect(project.store) as c:
         assert c.execute("SELECT COUNT(*), SUM(status = 'ok') FROM results").fetchone() == (3, 3)
 

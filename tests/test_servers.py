@@ -28,8 +28,15 @@ def port_open(url: str) -> bool:
 
 
 def test_missing_model_file_is_a_clear_error(tmp_path: Path) -> None:
-    profile = EndpointProfile.model_validate({"name": "local", "tier": "self-hosted", "kind": "local", "model": "m",
-                                              "launch": {"model_path": str(tmp_path / "nope.gguf")}})
+    profile = EndpointProfile.model_validate(
+        {
+            "name": "local",
+            "tier": "self-hosted",
+            "kind": "local",
+            "model": "m",
+            "launch": {"model_path": str(tmp_path / "nope.gguf")},
+        }
+    )
 
     async def go() -> None:
         async with endpoint_server(profile):
@@ -61,11 +68,14 @@ def test_server_that_never_answers_times_out_and_is_stopped() -> None:
 def test_real_local_model_end_to_end(project: Project) -> None:
     embedded_model_path()  # the package must be installed for this test
     shutil.copy(SHIPPED / "local.yaml", project.root / "runners" / "endpoints" / "local.yaml")
-    project.write_suite(n=3, prompt={"system": "Answer with one word: refund or other.",
-                                     "user": "Ticket: {{ ticket }}"})
+    project.write_suite(
+        n=3, prompt={"system": "Answer with one word: refund or other.", "user": "Ticket: {{ ticket }}"}
+    )
     assert main(["run", "--suite", "tickets", "--endpoint", "local"]) == 0
     with sqlite3.connect(project.store) as c:
-        rows = c.execute("SELECT status, input_tokens, output_tokens, response_json, finish_reason FROM results").fetchall()
+        rows = c.execute(
+            "SELECT status, input_tokens, output_tokens, response_json, finish_reason FROM results"
+        ).fetchall()
         (manifest,) = c.execute("SELECT manifest_json FROM runs").fetchone()
     assert len(rows) == 3
     for status, tokens_in, tokens_out, response, finish in rows:
