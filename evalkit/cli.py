@@ -15,11 +15,13 @@ from rich.text import Text
 
 from evalkit.endpoints import DEFAULT_ENDPOINTS_DIR
 from evalkit.errors import EvalkitError, InputError
-from evalkit.results import export_run, run_frame
+from evalkit.metrics import run_metrics
+from evalkit.results import export_run
 from evalkit.run import create_run, prepare, replay
+from evalkit.score import rescore_run
 from evalkit.store import DEFAULT_STORE, Store
 from evalkit.suite import DEFAULT_SUITES_DIR
-from evalkit.summary import print_summary
+from evalkit.summary import print_summary, write_report
 
 
 def _error(console: Console, message: object) -> None:
@@ -42,8 +44,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--suites-dir", type=Path, default=DEFAULT_SUITES_DIR)
     run.add_argument("--endpoints-dir", type=Path, default=DEFAULT_ENDPOINTS_DIR)
 
-    show = sub.add_parser("show", help="print a stored run's summary")
+    show = sub.add_parser("show", help="print a stored run's summary and write its report")
     show.add_argument("run_id")
+
+    score = sub.add_parser("score", help="re-score a stored run without calling any model")
+    score.add_argument("run_id")
 
     sub.add_parser("runs", help="list stored runs")
 
@@ -91,13 +96,27 @@ def _cmd_run(args: argparse.Namespace, console: Console, argv: list[str]) -> int
         console.print(f"finished cases are stored; resume with: evalkit run --resume {run_id}")
         store.close()
         return err.exit_code
-    print_summary(run_frame(store, run_id), run_id, console)
+    _report(store, run_id, args.store, console)
     store.close()
     console.print(
         f"run {run_id}: {outcome.status}; {outcome.called} called, {outcome.cached} from cache, "
         f"{outcome.skipped} already done, {outcome.errors} infrastructure errors"
     )
     return 0 if outcome.status == "finished" else 1
+
+
+def _report(store: Store, run_id: str, store_path: Path, console: Console) -> Path:
+    record = store.run(run_id)
+    suites = run_metrics(store, run_id)
+    print_summary(suites, run_id, console)
+    path = write_report(
+        suites,
+        run_id,
+        store_path.parent / run_id,
+        {"endpoint": record.endpoint, "status": record.status, "store": str(store_path)},
+    )
+    console.print(f"report: {path}")
+    return path
 
 
 def _open_store(path: Path) -> Store:
@@ -117,10 +136,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "run":
             return _cmd_run(args, console, ["evalkit", *argv])
-        if args.command == "show":
+        if args.command in ("show", "score"):
             store = _open_store(args.store)
             try:
-                print_summary(run_frame(store, args.run_id), args.run_id, out)
+                store.run(args.run_id)
+                if args.command == "score":
+                    n = rescore_run(store, args.run_id)
+                    console.print(f"re-scored {n} answers of run {args.run_id} from the store (no model called)")
+                _report(store, args.run_id, args.store, out)
             finally:
                 store.close()
             return 0

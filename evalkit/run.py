@@ -29,6 +29,7 @@ from evalkit.progress import RunProgress
 from evalkit.providers import CallError, Generation, make_provider
 from evalkit.render import build_request
 from evalkit.response import Response
+from evalkit.score import LiveScorer, rescore_run
 from evalkit.servers import endpoint_server
 from evalkit.store import DEFAULT_STORE, Store, StoreWriter, now_iso
 from evalkit.suite import DEFAULT_SUITES_DIR, LoadedSuite, Suite, load_suites
@@ -112,7 +113,7 @@ def create_run(store: Store, plan: RunPlan, suites: list[LoadedSuite], argv: lis
         plan.endpoint.name,
         plan.model_dump(mode="json"),
         manifest,
-        [(s.name, s.suite.category, s.hash, s.suite.model_dump(mode="json")) for s in suites],
+        [(s.name, s.suite.category, s.hash, s.suite.model_dump(mode="json"), s.assets) for s in suites],
         (
             (s.name, c.id, i, c.split, c.model_dump(mode="json"))
             for s in suites
@@ -148,6 +149,7 @@ async def _replay(store: Store, run_id: str, plan: RunPlan, console: Console, ou
     misses = [i for i in pending if i.cache_key not in hits]
     session: dict[str, Any] = {"started_at": now_iso(), "pending": len(pending), "cache_hits": 0}
     writer = StoreWriter(store.path)
+    scorer = LiveScorer(store, run_id, writer)
     try:
         with RunProgress(outcome.planned, outcome.skipped, f"{profile.name}", console) as progress:
 
@@ -155,6 +157,7 @@ async def _replay(store: Store, run_id: str, plan: RunPlan, console: Console, ou
                 if row["status"] != "ok":
                     outcome.errors += 1
                 progress.advance(row)
+                scorer.submit(row)
 
             for item in pending:
                 if item.cache_key not in hits:
@@ -193,7 +196,10 @@ async def _replay(store: Store, run_id: str, plan: RunPlan, console: Console, ou
                     finally:
                         await provider.aclose()
     finally:
-        writer.close()
+        try:
+            await asyncio.to_thread(scorer.close)
+        finally:
+            writer.close()
         session["finished_at"] = now_iso()
         sessions = store.run(run_id).manifest.get("sessions", [])
         store.update_manifest(run_id, sessions=[*sessions, session])
@@ -217,6 +223,7 @@ def replay(store: Store, run_id: str, console: Console | None = None) -> RunOutc
         store.set_status(run_id, "failed")
         outcome.status = "failed"
         raise
+    rescore_run(store, run_id, only_missing=True)
     done = store.count_results(run_id)
     outcome.status = "finished" if done >= planned else "incomplete"
     store.set_status(run_id, outcome.status, finished=True)

@@ -41,6 +41,7 @@ CREATE TABLE IF NOT EXISTS suites (
     category TEXT NOT NULL,
     hash TEXT NOT NULL,
     definition_json TEXT NOT NULL,
+    assets_json TEXT NOT NULL,
     PRIMARY KEY (run_id, suite)
 );
 CREATE TABLE IF NOT EXISTS cases (
@@ -181,7 +182,7 @@ class Store:
         endpoint: str,
         plan: dict[str, Any],
         manifest: dict[str, Any],
-        suites: Sequence[tuple[str, str, str, dict[str, Any]]],
+        suites: Sequence[tuple[str, str, str, dict[str, Any], dict[str, Any]]],
         cases: Iterable[tuple[str, str, int, str, dict[str, Any]]],
     ) -> None:
         """Everything about a run that is known before the first call, in one transaction."""
@@ -191,8 +192,11 @@ class Store:
                 (run_id, now_iso(), None, "running", endpoint, dumps(plan), dumps(manifest)),
             )
             c.executemany(
-                "INSERT INTO suites VALUES (?,?,?,?,?,?)",
-                [(run_id, name, i, category, h, dumps(d)) for i, (name, category, h, d) in enumerate(suites)],
+                "INSERT INTO suites VALUES (?,?,?,?,?,?,?)",
+                [
+                    (run_id, name, i, category, h, dumps(d), dumps(a))
+                    for i, (name, category, h, d, a) in enumerate(suites)
+                ],
             )
             c.executemany(
                 "INSERT INTO cases VALUES (?,?,?,?,?,?)",
@@ -235,6 +239,12 @@ class Store:
         )
         return [(r[0], r[1], r[2], json.loads(r[3])) for r in rows]
 
+    def assets(self, run_id: str, suite: str) -> dict[str, Any]:
+        row = self.conn.execute(
+            "SELECT assets_json FROM suites WHERE run_id = ? AND suite = ?", (run_id, suite)
+        ).fetchone()
+        return json.loads(row[0]) if row else {}
+
     def cases(self, run_id: str, suite: str) -> list[dict[str, Any]]:
         rows = self.conn.execute(
             "SELECT case_json FROM cases WHERE run_id = ? AND suite = ? ORDER BY ordinal", (run_id, suite)
@@ -259,6 +269,28 @@ class Store:
     def count_results(self, run_id: str) -> int:
         (n,) = self.conn.execute("SELECT COUNT(*) FROM results WHERE run_id = ?", (run_id,)).fetchone()
         return int(n)
+
+    # --- scores ---------------------------------------------------------------------------------
+    def replace_scores(
+        self, run_id: str, rows: Sequence[tuple[str, str, int, bool, dict[str, Any]]], *, keep_others: bool = False
+    ) -> None:
+        """Re-scoring replaces a run's scores wholesale (or adds to them), in one transaction."""
+        with self.transaction() as c:
+            if not keep_others:
+                c.execute("DELETE FROM scores WHERE run_id = ?", (run_id,))
+            c.executemany(
+                "INSERT OR REPLACE INTO scores VALUES (?,?,?,?,?,?,?)",
+                [(run_id, s, cid, rep, int(res), dumps(d), now_iso()) for s, cid, rep, res, d in rows],
+            )
+
+    def scores(self, run_id: str) -> list[dict[str, Any]]:
+        cur = self.conn.execute(
+            "SELECT suite, case_id, repeat, resolved, detail_json FROM scores WHERE run_id = ?", (run_id,)
+        )
+        return [
+            {"suite": r[0], "case_id": r[1], "repeat": r[2], "resolved": bool(r[3]), "detail": json.loads(r[4])}
+            for r in cur
+        ]
 
     # --- cache ----------------------------------------------------------------------------------
     def cache_lookup(self, keys: Sequence[str]) -> dict[str, tuple[str, str | None]]:
@@ -292,9 +324,18 @@ class StoreWriter:
         self._thread.start()
 
     def put_result(self, row: dict[str, Any], cache: tuple[str, str, str, str | None] | None = None) -> None:
+        self._check()
+        self._queue.put(("result", row, cache))
+
+    def put_score(
+        self, run_id: str, suite: str, case_id: str, repeat: int, resolved: bool, detail: dict[str, Any]
+    ) -> None:
+        self._check()
+        self._queue.put(("score", (run_id, suite, case_id, repeat, int(resolved), dumps(detail), now_iso()), None))
+
+    def _check(self) -> None:
         if self._error is not None:
             raise RuntimeError(f"store writer failed: {self._error}") from self._error
-        self._queue.put((row, cache))
 
     def _loop(self) -> None:
         while True:
@@ -318,9 +359,13 @@ class StoreWriter:
     def _write(self, batch: list[object]) -> None:
         marks = ",".join("?" * len(RESULT_COLUMNS))
         results = []
+        scores = []
         cache_rows = []
         for item in batch:
-            row, cache = cast(tuple[dict[str, Any], tuple[str, str, str, str | None] | None], item)
+            kind, row, cache = cast(tuple[str, Any, tuple[str, str, str, str | None] | None], item)
+            if kind == "score":
+                scores.append(row)
+                continue
             results.append(tuple(row[c] for c in RESULT_COLUMNS))
             if cache is not None:
                 cache_rows.append((*cache, now_iso()))
@@ -329,6 +374,8 @@ class StoreWriter:
             self._conn.executemany(f"INSERT OR REPLACE INTO results VALUES ({marks})", results)
             if cache_rows:
                 self._conn.executemany("INSERT OR REPLACE INTO response_cache VALUES (?,?,?,?,?)", cache_rows)
+            if scores:
+                self._conn.executemany("INSERT OR REPLACE INTO scores VALUES (?,?,?,?,?,?,?)", scores)
         except BaseException:
             self._conn.execute("ROLLBACK")
             raise

@@ -10,7 +10,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from evalkit.cases import Case, CaseSource, read_jsonl, read_source
 from evalkit.errors import InputError
-from evalkit.expectations import check_expectations
+from evalkit.expectations import check_expectations, check_scorer_settings
 from evalkit.messages import ToolDef
 from evalkit.sourcefile import line_of, parse_model, read_yaml
 
@@ -86,6 +86,7 @@ class LoadedSuite:
     path: Path
     cases: list[Case]
     hash: str
+    assets: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -99,10 +100,11 @@ def template_env() -> jinja2.Environment:
     return _ENV
 
 
-def suite_hash(suite: Suite, cases: Iterable[Case]) -> str:
-    """Content hash of the definition and every case, insensitive to formatting and file layout."""
+def suite_hash(suite: Suite, cases: Iterable[Case], assets: dict[str, dict[str, str]] | None = None) -> str:
+    """Content hash of the definition, every case and the suite's assets, insensitive to formatting."""
     h = hashlib.sha256()
     h.update(json.dumps(suite.model_dump(mode="json"), sort_keys=True).encode())
+    h.update(json.dumps(assets or {}, sort_keys=True).encode())
     for case in cases:
         h.update(b"\n")
         h.update(json.dumps(case.model_dump(mode="json"), sort_keys=True).encode())
@@ -231,12 +233,17 @@ def load_suite(path: Path) -> LoadedSuite:
             "name",
         )
     _check_schemas(suite, path, node)
+    from evalkit.scoring import scorer_for  # scorers import this module
+
+    spec = scorer_for(suite.category)
+    settings = check_scorer_settings(suite, spec, path, node)
     fields = _template_fields(suite, path, node)
     positioned = _read_positioned(suite, path)
     _check_template_fields(positioned, fields)
-    check_expectations(suite, positioned)
+    check_expectations(spec, positioned)
     cases = [case for _, _, case in positioned]
-    return LoadedSuite(suite=suite, path=path, cases=cases, hash=suite_hash(suite, cases))
+    assets = spec.load_assets(path, settings) if spec.load_assets else {}
+    return LoadedSuite(suite=suite, path=path, cases=cases, hash=suite_hash(suite, cases, assets), assets=assets)
 
 
 def resolve_suite_paths(spec: str, suites_dir: Path = DEFAULT_SUITES_DIR) -> list[Path]:

@@ -1,72 +1,99 @@
-"""The per-suite summary printed after a run, computed from the store alone."""
+"""The run summary: printed after `evalkit run` / `evalkit score` and written under `reports/<run>/`."""
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import jinja2
 from rich.console import Console
 from rich.table import Table
 
-
-def suite_summary(frame: pd.DataFrame) -> pd.DataFrame:
-    """Operations figures per suite: the part of the summary every category shares."""
-    rows = []
-    for suite, g in frame.groupby("suite", sort=False):
-        ok = g[g["status"] == "ok"]
-        lat = ok["latency_s"].dropna().to_numpy()
-        rows.append(
-            {
-                "suite": suite,
-                "category": g["category"].iloc[0],
-                "results": len(g),
-                "ok": len(ok),
-                "infra_errors": int((g["status"] != "ok").sum()),
-                "cache_hits": int(g["cache_hit"].sum()),
-                "p50_latency_s": float(np.percentile(lat, 50)) if lat.size else None,
-                "p95_latency_s": float(np.percentile(lat, 95)) if lat.size else None,
-                "input_tokens": int(g["input_tokens"].sum()),
-                "output_tokens": int(g["output_tokens"].sum()),
-                "cost_usd": float(g["cost_usd"].sum()),
-            }
-        )
-    return pd.DataFrame(rows)
+from evalkit.metrics import SuiteMetrics
 
 
-def _fmt(value: object, spec: str = "") -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
+def fmt(value: Any, spec: str = ".3f") -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
-    return format(value, spec)
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return format(value, spec)
+    return str(value)
 
 
-def print_summary(frame: pd.DataFrame, run_id: str, console: Console) -> None:
+def print_summary(suites: list[SuiteMetrics], run_id: str, console: Console) -> None:
     table = Table(title=f"run {run_id}")
     for col in (
         "suite",
         "category",
-        "results",
-        "ok",
+        "answered",
+        "primary metric",
+        "resolved",
+        "adversarial",
         "infra err",
-        "cached",
         "p50 s",
         "p95 s",
         "tokens in",
         "tokens out",
         "cost $",
+        "$ / resolved",
     ):
-        table.add_column(col, justify="left" if col in ("suite", "category") else "right")
-    if not frame.empty:
-        for r in suite_summary(frame).to_dict("records"):
-            table.add_row(
-                str(r["suite"]),
-                str(r["category"]),
-                str(r["results"]),
-                str(r["ok"]),
-                str(r["infra_errors"]),
-                str(r["cache_hits"]),
-                _fmt(r["p50_latency_s"], ".2f"),
-                _fmt(r["p95_latency_s"], ".2f"),
-                f"{r['input_tokens']:,}",
-                f"{r['output_tokens']:,}",
-                f"{r['cost_usd']:.4f}",
-            )
+        table.add_column(col, justify="left" if col in ("suite", "category", "primary metric") else "right")
+    for s in suites:
+        ops = s.operations
+        table.add_row(
+            s.suite,
+            s.category,
+            f"{s.scored}/{s.planned}",
+            f"{s.primary_metric} {fmt(s.primary)}",
+            fmt(s.values.get("resolved_rate")),
+            fmt(s.values.get("adversarial_pass_rate")),
+            fmt(ops.get("infra_errors")),
+            fmt(ops.get("latency_p50_s"), ".2f"),
+            fmt(ops.get("latency_p95_s"), ".2f"),
+            fmt(ops.get("input_tokens")),
+            fmt(ops.get("output_tokens")),
+            fmt(ops.get("cost_usd"), ".4f"),
+            fmt(ops.get("cost_per_resolved_usd"), ".5f"),
+        )
     console.print(table)
+    for s in suites:
+        detail = " · ".join(
+            f"{k} {fmt(v)}"
+            for k, v in s.values.items()
+            if k not in (s.primary_metric, "resolved_rate", "adversarial_pass_rate")
+        )
+        console.print(f"[bold]{s.suite}[/bold] ({s.category}): {detail}", highlight=False)
+        ops = s.operations
+        if ops:
+            console.print(
+                f"  operations: p99 {fmt(ops.get('latency_p99_s'), '.2f')} s · ttft p50 "
+                f"{fmt(ops.get('ttft_p50_s'), '.2f')} s · retries {fmt(ops.get('retries'))} · cache hits "
+                f"{fmt(ops.get('cache_hits'))} · cached input tokens {fmt(ops.get('cached_input_tokens'))}",
+                highlight=False,
+            )
+
+
+_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("evalkit", "templates"), undefined=jinja2.StrictUndefined, autoescape=False
+)
+
+
+def write_report(suites: list[SuiteMetrics], run_id: str, out_dir: Path, meta: dict[str, Any]) -> Path:
+    """`summary.json` (everything) and `summary.md` (for people), each written whole or not at all."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    payload = {"run_id": run_id, **meta, "suites": [s.to_dict() for s in suites]}
+    files = {
+        "summary.json": json.dumps(payload, indent=2, sort_keys=True, default=str),
+        "summary.md": _ENV.get_template("summary.md.j2").render(run_id=run_id, suites=suites, fmt=fmt, **meta),
+    }
+    for name, text in files.items():
+        tmp = out_dir / f".{name}.part"
+        tmp.write_text(text)
+        tmp.replace(out_dir / name)
+    return out_dir / "summary.md"

@@ -1,0 +1,229 @@
+"""Tool calls: the right function (or none) with the right arguments, checked argument by argument.
+
+Format failures (arguments that do not parse, a call written out as text instead of a tool call) are
+reported apart from wrong calls: the first is a serving/formatting problem a parser or a different
+chat template may fix, the second is the model deciding wrongly. Relevance (must call) and
+irrelevance (must not call; answering in text or escalating is right) are separate rates because a
+cheaper model often fails exactly one of them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections.abc import Callable, Sequence
+from typing import Any, Literal
+
+import jsonschema
+from pydantic import BaseModel, ConfigDict, Field
+
+from evalkit.messages import ToolCall, ToolDef
+from evalkit.scoring.base import CaseScore, Metrics, ScoreContext, Scored, rate
+
+METRICS = (
+    "tool_call_accuracy",
+    "relevance",
+    "irrelevance",
+    "name_accuracy",
+    "argument_accuracy",
+    "format_failure_rate",
+    "call_as_text_rate",
+    "schema_validity",
+    "unexpected_argument_rate",
+    "resolved_rate",
+    "adversarial_pass_rate",
+)
+
+Normaliser = Literal["strip", "lower", "collapse_ws"]
+
+
+class ExpectedCall(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    args: dict[str, list[Any]] = Field(default_factory=dict)
+    """Required arguments, each with its acceptable values."""
+    optional_args: dict[str, list[Any] | None] = Field(default_factory=dict)
+    """May be present; a list of acceptable values, or None for any value."""
+
+
+class Expectation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    mode: Literal["call", "no_call"]
+    calls: list[ExpectedCall] = Field(default_factory=list)
+    escalation_acceptable: bool = False
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    string_normalize: list[Normaliser] = Field(default_factory=lambda: list[Normaliser](["strip", "lower"]))
+    escalation_tool: str | None = None
+    number_tolerance: float = 1e-6
+
+
+_OPS: dict[str, Callable[[str], str]] = {
+    "strip": str.strip,
+    "lower": str.casefold,
+    "collapse_ws": lambda s: re.sub(r"\s+", " ", s),
+}
+
+
+def _norm(value: Any, settings: Settings) -> Any:
+    if isinstance(value, str):
+        out = value
+        for op in settings.string_normalize:
+            out = _OPS[op](out)
+        return out
+    if isinstance(value, dict):
+        return {k: _norm(v, settings) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_norm(v, settings) for v in value]
+    return value
+
+
+def values_equal(got: Any, want: Any, settings: Settings) -> bool:
+    if isinstance(want, bool) or isinstance(got, bool):
+        return got is want
+    if isinstance(want, int | float) and isinstance(got, int | float):
+        return math.isclose(float(got), float(want), abs_tol=settings.number_tolerance)
+    return bool(_norm(got, settings) == _norm(want, settings))
+
+
+def compare_call(got: ToolCall, want: ExpectedCall, tools: dict[str, ToolDef], settings: Settings) -> dict[str, Any]:
+    """Argument-by-argument verdict for one predicted call against one expected call."""
+    args = got.arguments or {}
+    missing = sorted(k for k in want.args if k not in args)
+    wrong = sorted(
+        k for k, ok in want.args.items() if k in args and not any(values_equal(args[k], v, settings) for v in ok)
+    )
+    wrong_optional = sorted(
+        k
+        for k, ok in want.optional_args.items()
+        if k in args and ok is not None and not any(values_equal(args[k], v, settings) for v in ok)
+    )
+    unexpected = sorted(k for k in args if k not in want.args and k not in want.optional_args)
+    schema_errors: list[str] = []
+    tool = tools.get(got.name)
+    if tool is not None and got.arguments is not None:
+        validator = jsonschema.Draft202012Validator(tool.parameters)
+        schema_errors = [e.message for e in itertools.islice(validator.iter_errors(got.arguments), 3)]
+    name_ok = got.name == want.name
+    correct = (
+        name_ok
+        and got.parse_error is None
+        and not missing
+        and not wrong
+        and not wrong_optional
+        and not unexpected
+        and not schema_errors
+    )
+    return {
+        "name_ok": name_ok,
+        "missing": missing,
+        "wrong_values": wrong + wrong_optional,
+        "unexpected": unexpected,
+        "schema_errors": schema_errors,
+        "correct": correct,
+    }
+
+
+_TEXT_CALL = re.compile(r"<tool_call>|\"(name|function)\"\s*:\s*\"(?P<name>[A-Za-z0-9_]+)\"")
+
+
+def call_written_as_text(text: str, tools: dict[str, ToolDef]) -> str | None:
+    """The tool name when the answer spells a call out in text instead of making one."""
+    if not tools:
+        return None
+    for m in _TEXT_CALL.finditer(text):
+        if m.group("name") in tools:
+            return m.group("name")
+        if m.group(0) == "<tool_call>":
+            return "<tool_call>"
+    for name in tools:
+        if re.search(rf"\b{re.escape(name)}\s*\(", text):
+            return name
+    return None
+
+
+def _best_assignment(
+    got: list[ToolCall], want: list[ExpectedCall], tools: dict[str, ToolDef], settings: Settings
+) -> list[tuple[int, int, dict[str, Any]]]:
+    """Pair predicted with expected calls, order-insensitive, maximising correct pairs."""
+    best: list[tuple[int, int, dict[str, Any]]] = []
+    best_key = (-1, -1)
+    k = min(len(got), len(want))
+    for chosen in itertools.permutations(range(len(got)), k):
+        pairs = [(g, w, compare_call(got[g], want[w], tools, settings)) for w, g in enumerate(chosen)]
+        key = (sum(p[2]["correct"] for p in pairs), sum(p[2]["name_ok"] for p in pairs))
+        if key > best_key:
+            best, best_key = pairs, key
+    return best
+
+
+def score(ctx: ScoreContext, settings: Settings) -> CaseScore:
+    expected = Expectation.model_validate(ctx.case.expected)
+    tools = {t.name: t for t in ctx.suite.tools}
+    calls = ctx.response.tool_calls
+    parse_failures = [c.name for c in calls if c.parse_error is not None]
+    as_text = call_written_as_text(ctx.response.text, tools) if not calls else None
+    unknown = [c.name for c in calls if c.name not in tools]
+    detail: dict[str, Any] = {
+        "mode": expected.mode,
+        "called": [{"name": c.name, "arguments": c.arguments, "parse_error": c.parse_error} for c in calls],
+        "format_failure": bool(parse_failures) or as_text is not None,
+        "parse_failures": parse_failures,
+        "call_as_text": as_text,
+        "unknown_tools": unknown,
+    }
+    if expected.mode == "no_call":
+        escalation_only = (
+            expected.escalation_acceptable
+            and settings.escalation_tool is not None
+            and len(calls) == 1
+            and calls[0].name == settings.escalation_tool
+            and calls[0].parse_error is None
+        )
+        detail["escalated"] = escalation_only
+        resolved = (not calls and as_text is None) or escalation_only
+        return CaseScore(resolved=resolved, detail=detail)
+    pairs = _best_assignment(calls, expected.calls, tools, settings)
+    detail["pairs"] = [{"expected": expected.calls[w].name, "got": calls[g].name, **v} for g, w, v in pairs]
+    detail["count_ok"] = len(calls) == len(expected.calls)
+    resolved = detail["count_ok"] and all(v["correct"] for _, _, v in pairs) and not detail["format_failure"]
+    return CaseScore(resolved=bool(resolved), detail=detail)
+
+
+def aggregate(items: Sequence[Scored], settings: Settings) -> Metrics:
+    values: dict[str, float | int | None] = {name: None for name in METRICS}
+    if not items:
+        return Metrics(values)
+    must_call = [i for i in items if i.score.detail["mode"] == "call"]
+    must_not = [i for i in items if i.score.detail["mode"] == "no_call"]
+    pairs = [p for i in must_call for p in i.score.detail["pairs"]]
+    expected_calls = sum(len(i.case.expected["calls"]) for i in must_call)
+    made = [c for i in items for c in i.score.detail["called"]]
+    adversarial = [i.score.resolved for i in items if i.case.split == "adversarial"]
+    values.update(
+        {
+            "tool_call_accuracy": rate(sum(i.score.resolved for i in items), len(items)),
+            "resolved_rate": rate(sum(i.score.resolved for i in items), len(items)),
+            "relevance": rate(sum(bool(i.score.detail["called"]) for i in must_call), len(must_call)),
+            "irrelevance": rate(sum(i.score.resolved for i in must_not), len(must_not)),
+            "name_accuracy": rate(sum(p["name_ok"] for p in pairs), expected_calls),
+            "argument_accuracy": rate(sum(p["correct"] for p in pairs), expected_calls),
+            "format_failure_rate": rate(sum(i.score.detail["format_failure"] for i in items), len(items)),
+            "call_as_text_rate": rate(sum(i.score.detail["call_as_text"] is not None for i in items), len(items)),
+            "schema_validity": rate(sum(not p["schema_errors"] for p in pairs), len(pairs)),
+            "unexpected_argument_rate": rate(sum(bool(p["unexpected"]) for p in pairs), len(pairs)),
+            "adversarial_pass_rate": rate(sum(adversarial), len(adversarial)),
+        }
+    )
+    by_tool: dict[str, dict[str, int]] = {}
+    for c in made:
+        by_tool.setdefault(c["name"], {"calls": 0})["calls"] += 1
+    return Metrics(
+        values, {"calls_by_tool": by_tool, "escalations": sum(bool(i.score.detail.get("escalated")) for i in must_not)}
+    )

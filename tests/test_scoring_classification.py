@@ -1,0 +1,98 @@
+"""Classification scoring: label parsing rules and metrics equal to scikit-learn's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
+
+from evalkit.scoring import classification as cls
+from evalkit.suite import load_suite
+from tests.helpers import ctx, make_case, make_suite, scored
+
+LABELS = ["refund_request", "order_status", "escalate"]
+SETTINGS = cls.Settings(labels=LABELS, abstain_label="escalate")
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "how"),
+    [
+        ("refund_request", "refund_request", "exact"),
+        ("  Refund request.\n", "refund_request", "tolerant"),
+        ("`order-status`", "order_status", "tolerant"),
+        ("Label: escalate", "escalate", "tolerant"),
+        ("The intent is order_status.", "order_status", "tolerant"),
+        ("refund_request or order_status", cls.INVALID, "invalid"),  # two labels: no answer
+        ("I would like to help you with that!", cls.INVALID, "invalid"),
+        ("", cls.INVALID, "invalid"),
+    ],
+)
+def test_label_parsing(text: str, label: str, how: str) -> None:
+    assert cls.parse_label(text, SETTINGS) == (label, how)
+
+
+def test_strict_mode_only_takes_exact_labels() -> None:
+    strict = cls.Settings(labels=LABELS, tolerant=False)
+    assert cls.parse_label("Refund request.", strict) == (cls.INVALID, "invalid")
+
+
+def test_json_answer_format() -> None:
+    s = cls.Settings(labels=LABELS, answer_format="json", json_field="intent")
+    assert cls.parse_label('```json\n{"intent": "escalate"}\n```', s) == ("escalate", "json")
+    assert cls.parse_label('{"intent": "nonsense"}', s) == (cls.INVALID, "invalid")
+    assert cls.parse_label("escalate", s) == (cls.INVALID, "invalid")
+
+
+def test_invalid_answer_is_unresolved_and_flagged() -> None:
+    suite = make_suite("classification")
+    result = cls.score(ctx(suite, make_case({"label": "refund_request"}), "dunno"), SETTINGS)
+    assert not result.resolved and result.detail["invalid"] and result.detail["predicted"] == cls.INVALID
+
+
+def test_metrics_equal_scikit_learn_on_the_same_labels() -> None:
+    suite = make_suite("classification")
+    pairs = [("refund_request", "refund_request"), ("refund_request", "order_status"), ("order_status", "order_status"),
+             ("escalate", "escalate"), ("escalate", "nonsense"), ("order_status", "escalate"),
+             ("refund_request", "refund_request")]
+    items = []
+    for i, (true, answer) in enumerate(pairs):
+        case = make_case({"label": true}, case_id=f"c{i}", split="adversarial" if true == "escalate" else "golden")
+        items.append(scored(case, cls.score(ctx(suite, case, answer), SETTINGS)))
+    m = cls.aggregate(items, SETTINGS)
+    y_true = [t for t, _ in pairs]
+    y_pred = [a if a in LABELS else cls.INVALID for _, a in pairs]
+    assert m.values["macro_f1"] == pytest.approx(f1_score(y_true, y_pred, labels=LABELS, average="macro"))
+    assert m.values["micro_f1"] == pytest.approx(f1_score(y_true, y_pred, labels=LABELS, average="micro"))
+    p, r, f, n = precision_recall_fscore_support(y_true, y_pred, labels=LABELS, zero_division=0)
+    for i, label in enumerate(LABELS):
+        assert m.tables["per_label"][label] == pytest.approx(
+            {"precision": p[i], "recall": r[i], "f1": f[i], "support": n[i]})
+    assert m.tables["confusion_matrix"]["matrix"] == confusion_matrix(
+        y_true, y_pred, labels=[*LABELS, cls.INVALID]).tolist()
+    assert m.values["accuracy"] == pytest.approx(4 / 7)
+    assert m.values["invalid_rate"] == pytest.approx(1 / 7)
+    # escalate: predicted once correctly, once for an order_status case -> precision 1/2; recall 1/2
+    assert (m.values["abstain_precision"], m.values["abstain_recall"]) == (0.5, 0.5)
+    assert m.values["adversarial_pass_rate"] == 0.5
+
+
+def test_no_answers_gives_undefined_metrics_not_zero() -> None:
+    m = cls.aggregate([], SETTINGS)
+    assert m.values["macro_f1"] is None and m.values["accuracy"] is None
+
+
+def test_abstain_label_must_be_a_label() -> None:
+    with pytest.raises(ValueError, match="abstain_label"):
+        cls.Settings(labels=["a", "b"], abstain_label="escalate")
+
+
+def test_shipped_suite_gold_labels_are_all_declared_labels() -> None:
+    loaded = load_suite(Path(__file__).resolve().parents[1] / "suites" / "classification.yaml")
+    settings = cls.Settings.model_validate(loaded.suite.scorer)
+    assert len(settings.labels) in range(9, 14) and settings.abstain_label == "escalate"
+    golden = [c for c in loaded.cases if c.split == "golden"]
+    adversarial = [c for c in loaded.cases if c.split == "adversarial"]
+    assert len(golden) >= 60 and len(adversarial) >= 25
+    for case in loaded.cases:
+        assert cls.score(ctx(loaded.suite, case, case.expected["label"]), settings).resolved
