@@ -6,6 +6,10 @@ tools for the same case; that is what makes a baseline and a candidate comparabl
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+import jinja2
+
 from evalkit.cases import Case
 from evalkit.endpoints import Sampling
 from evalkit.messages import Message
@@ -13,14 +17,19 @@ from evalkit.request import Request
 from evalkit.suite import Suite, template_env
 
 
+@lru_cache(maxsize=256)
+def _template(source: str) -> jinja2.Template:
+    """Compiling a template costs far more than rendering it; a suite has two, used for every case."""
+    return template_env().from_string(source)
+
+
 def build_request(suite: Suite, case: Case, sampling: Sampling) -> Request:
-    env = template_env()
     messages: list[Message] = []
-    system = env.from_string(suite.prompt.system).render(**case.input).strip() if suite.prompt.system else ""
+    system = _template(suite.prompt.system).render(**case.input).strip() if suite.prompt.system else ""
     if system:
         messages.append(Message(role="system", content=system))
     messages.extend(case.prior_turns)
-    messages.append(Message(role="user", content=env.from_string(suite.prompt.user).render(**case.input)))
+    messages.append(Message(role="user", content=_template(suite.prompt.user).render(**case.input)))
     messages.extend(case.followup_turns)
     settings = suite.request
     return Request(

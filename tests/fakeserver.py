@@ -102,6 +102,7 @@ class FakeLLMServer:
                     n = outer._counter
                 outer._answer(self, reply, body, n)
 
+        ThreadingHTTPServer.request_queue_size = 256  # benchmarks open many connections at once
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
