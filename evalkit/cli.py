@@ -15,6 +15,7 @@ from rich.text import Text
 
 from evalkit.endpoints import DEFAULT_ENDPOINTS_DIR
 from evalkit.errors import EvalkitError, InputError
+from evalkit.judge import judge_run, judge_summary
 from evalkit.metrics import run_metrics
 from evalkit.results import export_run
 from evalkit.run import create_run, prepare, replay
@@ -49,6 +50,12 @@ def _parser() -> argparse.ArgumentParser:
 
     score = sub.add_parser("score", help="re-score a stored run without calling any model")
     score.add_argument("run_id")
+
+    judge = sub.add_parser("judge", help="grade a run's summaries with an LLM judge (own table, own cost)")
+    judge.add_argument("run_id")
+    judge.add_argument("--endpoint", required=True, help="judge endpoint profile, normally a frontier model")
+    judge.add_argument("--limit", type=int, default=None, help="judge at most N answers")
+    judge.add_argument("--endpoints-dir", type=Path, default=DEFAULT_ENDPOINTS_DIR)
 
     sub.add_parser("runs", help="list stored runs")
 
@@ -108,13 +115,10 @@ def _cmd_run(args: argparse.Namespace, console: Console, argv: list[str]) -> int
 def _report(store: Store, run_id: str, store_path: Path, console: Console) -> Path:
     record = store.run(run_id)
     suites = run_metrics(store, run_id)
-    print_summary(suites, run_id, console)
-    path = write_report(
-        suites,
-        run_id,
-        store_path.parent / run_id,
-        {"endpoint": record.endpoint, "status": record.status, "store": str(store_path)},
-    )
+    judges = judge_summary(store, run_id)
+    print_summary(suites, run_id, console, judges)
+    meta = {"endpoint": record.endpoint, "status": record.status, "store": str(store_path), "judges": judges}
+    path = write_report(suites, run_id, store_path.parent / run_id, meta)
     console.print(f"report: {path}")
     return path
 
@@ -152,6 +156,25 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 for r in store.runs():
                     out.print(f"{r.run_id}  {r.status:<11} {r.endpoint:<28} {','.join(r.plan['suites'])}")
+            finally:
+                store.close()
+            return 0
+        if args.command == "judge":
+            store = _open_store(args.store)
+            try:
+                result = judge_run(
+                    store,
+                    args.run_id,
+                    args.endpoint,
+                    endpoints_dir=args.endpoints_dir,
+                    console=console,
+                    limit=args.limit,
+                )
+                console.print(
+                    f"judged {result.judged} answers ({result.errors} without a verdict), "
+                    f"judge cost ${result.cost_usd:.4f}"
+                )
+                _report(store, args.run_id, args.store, out)
             finally:
                 store.close()
             return 0

@@ -26,7 +26,9 @@ def fmt(value: Any, spec: str = ".3f") -> str:
     return str(value)
 
 
-def print_summary(suites: list[SuiteMetrics], run_id: str, console: Console) -> None:
+def print_summary(
+    suites: list[SuiteMetrics], run_id: str, console: Console, judges: dict[str, dict[str, Any]] | None = None
+) -> None:
     table = Table(title=f"run {run_id}")
     for col in (
         "suite",
@@ -75,6 +77,12 @@ def print_summary(suites: list[SuiteMetrics], run_id: str, console: Console) -> 
                 f"  operations: p99 {fmt(ops.get('latency_p99_s'), '.2f')} s · ttft p50 "
                 f"{fmt(ops.get('ttft_p50_s'), '.2f')} s · retries {fmt(ops.get('retries'))} · cache hits "
                 f"{fmt(ops.get('cache_hits'))} · cached input tokens {fmt(ops.get('cached_input_tokens'))}",
+                highlight=False,
+            )
+        for judge, j in (judges or {}).get(s.suite, {}).items():
+            console.print(
+                f"  judge {judge} (not part of the metrics above): mean fidelity {fmt(j['mean_fidelity'], '.2f')} "
+                f"over {j['judged']} answers, {j['errors']} without a verdict, judge cost ${j['cost_usd']:.4f}",
                 highlight=False,
             )
 
