@@ -30,13 +30,19 @@ class WorkItem:
     case_id: str
     repeat: int
     request: Request
+    request_json: str
+    """The request as stored; serialised once, it also keys the response cache."""
     cache_key: str
 
 
-def cache_key(identity: dict[str, Any], request: Request, repeat: int) -> str:
+def work_item(suite: str, case_id: str, repeat: int, request: Request, identity_json: str) -> WorkItem:
+    request_json = dumps(request.model_dump(mode="json"))
+    return WorkItem(suite, case_id, repeat, request, request_json, cache_key(identity_json, request_json, repeat))
+
+
+def cache_key(identity_json: str, request_json: str, repeat: int) -> str:
     """Endpoint identity + the full request + repeat index: never shared across models or URLs."""
-    payload = dumps({"endpoint": identity, "request": request.model_dump(mode="json"), "repeat": repeat})
-    return hashlib.sha256(payload.encode()).hexdigest()
+    return hashlib.sha256(f"{identity_json}\n{request_json}\n{repeat}".encode()).hexdigest()
 
 
 def result_row(
@@ -74,7 +80,7 @@ def result_row(
         "request_id": resp.request_id if resp else None,
         "started_at": started,
         "finished_at": now_iso(),
-        "request_json": dumps(item.request.model_dump(mode="json")),
+        "request_json": item.request_json,
         "response_json": dumps(resp.model_dump(mode="json")) if resp else None,
         "raw_json": dumps(generation.raw) if generation else None,
     }
@@ -96,7 +102,7 @@ async def execute(
 ) -> None:
     """Call the endpoint for every item; each finished item becomes one stored row."""
     policy = RetryPolicy(profile.max_attempts, profile.backoff_base_s, profile.backoff_max_s)
-    identity = profile.identity()
+    identity_json = dumps(profile.identity())
     rng = rng or random.Random()
     source: Iterator[WorkItem] = iter(items)
 
@@ -121,7 +127,7 @@ async def execute(
             )
             cache = None
             if use_cache and outcome.generation is not None:
-                cache = (item.cache_key, dumps(identity), row["response_json"], row["raw_json"])
+                cache = (item.cache_key, identity_json, row["response_json"], row["raw_json"])
             writer.put_result(row, cache)
             on_row(row)
 

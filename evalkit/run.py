@@ -22,7 +22,7 @@ from rich.console import Console
 
 from evalkit.cases import Case
 from evalkit.endpoints import DEFAULT_ENDPOINTS_DIR, EndpointProfile, load_endpoint
-from evalkit.engine import WorkItem, cache_key, execute, result_row
+from evalkit.engine import WorkItem, execute, result_row, work_item
 from evalkit.errors import EndpointError, InputError
 from evalkit.manifest import build_manifest
 from evalkit.progress import RunProgress
@@ -31,7 +31,7 @@ from evalkit.render import build_request
 from evalkit.response import Response
 from evalkit.score import LiveScorer, rescore_run
 from evalkit.servers import endpoint_server
-from evalkit.store import DEFAULT_STORE, Store, StoreWriter, now_iso
+from evalkit.store import DEFAULT_STORE, Store, StoreWriter, dumps, now_iso
 from evalkit.suite import DEFAULT_SUITES_DIR, LoadedSuite, Suite, load_suites
 
 
@@ -124,14 +124,14 @@ def create_run(store: Store, plan: RunPlan, suites: list[LoadedSuite], argv: lis
 
 
 def work_items(store: Store, run_id: str, plan: RunPlan) -> Iterator[WorkItem]:
-    identity = plan.endpoint.identity()
+    identity = dumps(plan.endpoint.identity())
     for name, _category, _hash, definition in store.suites(run_id):
         suite = Suite.model_validate(definition)
         for raw in store.cases(run_id, name):
             case = Case.model_validate(raw)
             request = build_request(suite, case, plan.endpoint.sampling)
             for repeat in range(plan.repeats):
-                yield WorkItem(name, case.id, repeat, request, cache_key(identity, request, repeat))
+                yield work_item(name, case.id, repeat, request, identity)
 
 
 def load_plan(store: Store, run_id: str) -> RunPlan:

@@ -79,3 +79,24 @@ def test_resume_of_unknown_run_is_an_input_error(project: Project) -> None:
     project.write_suite(n=1)
     assert main(["run", "--suite", "tickets", "--endpoint", "fake-openai"]) == 0
     assert main(["run", "--resume", "nope"]) == 2
+
+
+def test_ctrl_c_exits_130_marks_the_run_interrupted_and_keeps_finished_cases(project: Project) -> None:
+    project.write_suite(n=40)
+    project.write_endpoint("slow", concurrency=1)
+    project.fake.script(lambda path, body: Reply(text="refund", delay_s=0.1))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "evalkit", "run", "--suite", "tickets", "--endpoint", "slow"],
+        cwd=project.root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (project.store.exists() and len(stored(project)) >= 3):
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert "evalkit run --resume" in err
+    kept = stored(project)
+    assert 3 <= len(kept) < 40
+    with sqlite3.connect(project.store) as c:
+        assert c.execute("SELECT status FROM runs").fetchone() == ("interrupted",)

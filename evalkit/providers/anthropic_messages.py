@@ -16,7 +16,14 @@ import anthropic
 
 from evalkit.endpoints import EndpointProfile
 from evalkit.messages import Message, ToolCall
-from evalkit.providers.base import CallError, Generation, kind_for_status, normalise_finish, parse_retry_after
+from evalkit.providers.base import (
+    CallError,
+    Generation,
+    describe_models,
+    kind_for_status,
+    normalise_finish,
+    parse_retry_after,
+)
 from evalkit.request import Request
 from evalkit.response import FinishReason, Response, Usage
 
@@ -170,17 +177,7 @@ class AnthropicMessages:
         await self.client.close()
 
     async def describe(self) -> dict[str, Any]:
-        info: dict[str, Any] = {"base_url": str(self.client.base_url)}
-        try:
-            page = await self.client.models.list()
-            info["models"] = [m.id for m in page.data]
-        except anthropic.APIStatusError as exc:
-            err = classify(exc)
-            if err.kind == "auth":
-                raise err from None
-            info["models_error"] = str(err)
-        except Exception as exc:
-            raise classify(exc) from None
+        info = await describe_models(self.client.models.list, classify, str(self.client.base_url))
         return info
 
     async def generate(self, request: Request) -> Generation:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import email.utils
 import json
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -114,3 +115,23 @@ def normalise_finish(reason: str | None, mapping: dict[str, FinishReason]) -> Fi
     if reason is None:
         return "other"
     return mapping.get(reason, "other")
+
+
+async def describe_models(
+    list_models: Callable[[], Awaitable[Any]], classify: Callable[[Exception], CallError], base_url: str
+) -> dict[str, Any]:
+    """The model list a server reports, for the run manifest.
+
+    An unreachable server or a refused key is fatal before the run starts; a server that merely has
+    no model-list route (many compatible hosts) is recorded and the run goes on.
+    """
+    info: dict[str, Any] = {"base_url": base_url}
+    try:
+        page = await list_models()
+        info["models"] = [m.id for m in page.data]
+    except Exception as exc:
+        err = classify(exc)
+        if err.kind in ("auth", "connection", "timeout"):
+            raise err from None
+        info["models_error"] = str(err)
+    return info

@@ -18,6 +18,7 @@ from evalkit.messages import Message
 from evalkit.providers.base import (
     CallError,
     Generation,
+    describe_models,
     kind_for_status,
     normalise_finish,
     parse_retry_after,
@@ -150,17 +151,7 @@ class OpenAIChat:
         await self.client.close()
 
     async def describe(self) -> dict[str, Any]:
-        info: dict[str, Any] = {"base_url": str(self.client.base_url)}
-        try:
-            page = await self.client.models.list()
-            info["models"] = [m.id for m in page.data]
-        except openai.APIStatusError as exc:
-            err = classify(exc)
-            if err.kind == "auth":
-                raise err from None
-            info["models_error"] = str(err)
-        except Exception as exc:
-            raise classify(exc) from None
+        info = await describe_models(self.client.models.list, classify, str(self.client.base_url))
         if self.profile.kind == "vllm":
             info["vllm_version"] = await self._vllm_version()
         return info
