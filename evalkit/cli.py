@@ -135,8 +135,8 @@ def main(argv: list[str] | None = None) -> int:
     # Wide enough for the summary table when output goes to a file or CI log.
     console = Console(stderr=True)
     if not console.is_terminal:
-        console = Console(stderr=True, width=160)
-    out = Console() if Console().is_terminal else Console(width=160)
+        console = Console(stderr=True, width=200)
+    out = Console() if Console().is_terminal else Console(width=200)
     try:
         if args.command == "run":
             return _cmd_run(args, console, ["evalkit", *argv])

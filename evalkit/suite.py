@@ -243,6 +243,11 @@ def load_suite(path: Path) -> LoadedSuite:
     check_expectations(spec, positioned)
     cases = [case for _, _, case in positioned]
     assets = spec.load_assets(path, settings) if spec.load_assets else {}
+    if spec.missing_asset is not None:
+        for file, line, case in positioned:
+            problem = spec.missing_asset(case.expected, assets)
+            if problem:
+                raise InputError(problem, file, line, "expected.repo")
     return LoadedSuite(suite=suite, path=path, cases=cases, hash=suite_hash(suite, cases, assets), assets=assets)
 
 

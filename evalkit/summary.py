@@ -22,6 +22,8 @@ def fmt(value: Any, spec: str = ".3f") -> str:
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):
+        if value and abs(value) < 0.001:
+            return format(value, ".3g")  # dollars per call on cheap tiers are this small
         return format(value, spec)
     return str(value)
 
@@ -32,34 +34,28 @@ def print_summary(
     table = Table(title=f"run {run_id}")
     for col in (
         "suite",
-        "category",
         "answered",
         "primary metric",
         "resolved",
         "adversarial",
         "infra err",
-        "p50 s",
-        "p95 s",
-        "tokens in",
-        "tokens out",
+        "p50 / p95 s",
+        "tokens in / out",
         "cost $",
         "$ / resolved",
     ):
-        table.add_column(col, justify="left" if col in ("suite", "category", "primary metric") else "right")
+        table.add_column(col, justify="left" if col in ("suite", "primary metric") else "right", no_wrap=True)
     for s in suites:
         ops = s.operations
         table.add_row(
             s.suite,
-            s.category,
             f"{s.scored}/{s.planned}",
             f"{s.primary_metric} {fmt(s.primary)}",
             fmt(s.values.get("resolved_rate")),
             fmt(s.values.get("adversarial_pass_rate")),
             fmt(ops.get("infra_errors")),
-            fmt(ops.get("latency_p50_s"), ".2f"),
-            fmt(ops.get("latency_p95_s"), ".2f"),
-            fmt(ops.get("input_tokens")),
-            fmt(ops.get("output_tokens")),
+            f"{fmt(ops.get('latency_p50_s'), '.2f')} / {fmt(ops.get('latency_p95_s'), '.2f')}",
+            f"{fmt(ops.get('input_tokens'))} / {fmt(ops.get('output_tokens'))}",
             fmt(ops.get("cost_usd"), ".4f"),
             fmt(ops.get("cost_per_resolved_usd"), ".5f"),
         )

@@ -143,3 +143,20 @@ def test_cases_from_a_csv_source_with_column_mapping(project: Project) -> None:
         ("T1", "where is my parcel", "order_status"),
         ("T2", "refund me", "refund_request"),
     ]
+
+
+def test_patch_case_naming_a_missing_fixture_repository(project: Project) -> None:
+    path = project.write_suite(n=0, category="coding", primary_metric="pass_at_1", scorer={})
+    tests = "def test_x():\n    assert True\n"
+    project.write_cases(project.root / "golden" / "tickets.jsonl", [
+        {"id": "p1", "input": {"ticket": "fix it"},
+         "expected": {"kind": "patch", "repo": "nowhere", "tests": tests, "allowed_files": ["a.py"]}}])
+    err = error_of(path)
+    assert (err.line, err.field) == (1, "expected.repo") and "'nowhere'" in err.message
+
+
+def test_scorer_settings_and_primary_metric_are_checked(project: Project) -> None:
+    err = error_of(project.write_suite(scorer={"labels": ["a", "b"], "abstain_label": "escalate"}))
+    assert err.field == "scorer" and "abstain_label" in err.message
+    err = error_of(project.write_suite(primary_metric="happiness"))
+    assert err.field == "primary_metric" and err.line == 4 and "macro_f1" in err.message

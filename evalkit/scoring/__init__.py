@@ -21,6 +21,7 @@ def scorer_for(category: str) -> ScorerSpec:
         score=module.score,
         aggregate=module.aggregate,
         load_assets=getattr(module, "load_fixture_assets", None),
+        missing_asset=getattr(module, "missing_asset", None),
     )
 
 

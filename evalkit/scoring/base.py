@@ -68,6 +68,8 @@ class ScorerSpec:
     aggregate: Callable[[Sequence[Scored], Any], Metrics]
     load_assets: Callable[[Path, Any], dict[str, dict[str, str]]] | None = None
     """Files a suite needs besides its cases, snapshotted into the store with it (coding fixtures)."""
+    missing_asset: Callable[[dict[str, Any], dict[str, dict[str, str]]], str | None] | None = None
+    """Why a case's expectation refers to an asset the suite does not have (None when fine)."""
 
 
 def rate(numerator: float, denominator: float) -> float | None:

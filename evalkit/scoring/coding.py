@@ -165,6 +165,15 @@ def load_fixture_assets(suite_path: Path, settings: Settings | Mapping[str, Any]
     return assets
 
 
+def missing_asset(expected: Mapping[str, Any], assets: Mapping[str, Mapping[str, str]]) -> str | None:
+    """Why a case cannot be scored with these assets (a patch case naming an unknown repository)."""
+    repo = expected.get("repo")
+    if expected.get("kind") == "patch" and repo not in assets:
+        known = ", ".join(sorted(assets)) or "none"
+        return f"fixture repository {repo!r} not found under the suite's fixtures_dir (found: {known})"
+    return None
+
+
 # --- extraction ------------------------------------------------------------------------------------
 
 
