@@ -31,7 +31,7 @@ from evalkit.render import build_request
 from evalkit.response import Response
 from evalkit.score import LiveScorer, rescore_run
 from evalkit.servers import endpoint_server
-from evalkit.store import DEFAULT_STORE, Store, StoreWriter, dumps, now_iso
+from evalkit.store import Store, StoreWriter, dumps, now_iso
 from evalkit.suite import DEFAULT_SUITES_DIR, LoadedSuite, Suite, load_suites
 
 
@@ -228,43 +228,3 @@ def replay(store: Store, run_id: str, console: Console | None = None) -> RunOutc
     outcome.status = "finished" if done >= planned else "incomplete"
     store.set_status(run_id, outcome.status, finished=True)
     return outcome
-
-
-def start_run(
-    suite_spec: str,
-    endpoint_spec: str,
-    *,
-    repeats: int = 1,
-    limit: int | None = None,
-    use_cache: bool = True,
-    store_path: Path = DEFAULT_STORE,
-    suites_dir: Path = DEFAULT_SUITES_DIR,
-    endpoints_dir: Path = DEFAULT_ENDPOINTS_DIR,
-    argv: list[str] | None = None,
-    console: Console | None = None,
-) -> RunOutcome:
-    plan, suites = prepare(
-        suite_spec,
-        endpoint_spec,
-        repeats=repeats,
-        limit=limit,
-        use_cache=use_cache,
-        suites_dir=suites_dir,
-        endpoints_dir=endpoints_dir,
-    )
-    store = Store(store_path)
-    try:
-        run_id = create_run(store, plan, suites, argv or [])
-        return replay(store, run_id, console)
-    finally:
-        store.close()
-
-
-def resume_run(run_id: str, *, store_path: Path = DEFAULT_STORE, console: Console | None = None) -> RunOutcome:
-    if not store_path.is_file():
-        raise InputError("store not found", store_path)
-    store = Store(store_path)
-    try:
-        return replay(store, run_id, console)
-    finally:
-        store.close()

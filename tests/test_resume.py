@@ -87,7 +87,12 @@ def test_ctrl_c_exits_130_marks_the_run_interrupted_and_keeps_finished_cases(pro
     project.fake.script(lambda path, body: Reply(text="refund", delay_s=0.1))
     proc = subprocess.Popen(
         [sys.executable, "-m", "evalkit", "run", "--suite", "tickets", "--endpoint", "slow"],
-        cwd=project.root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        cwd=project.root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        # a shell without job control starts background jobs with SIGINT ignored; a user's terminal does not
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not (project.store.exists() and len(stored(project)) >= 3):
