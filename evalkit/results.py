@@ -1,7 +1,8 @@
 """A run as a pandas DataFrame, and its export to JSONL or Parquet.
 
-One row per (suite, case, repeat), joined with the case snapshot (split, tags, cluster) and the
-suite's category, so analysis needs nothing but this frame.
+One row per (suite, case, repeat), joined with the case snapshot (split, tags, cluster), the suite's
+category and the case's score (`resolved`, empty for infrastructure errors, and `score_detail`), so
+analysis needs nothing but this frame.
 """
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ def run_frame(store: Store, run_id: str) -> pd.DataFrame:
     if results.empty:
         return results
     frame = results.merge(cases, on=["suite", "case_id"], how="left")
+    scores = pd.DataFrame(store.scores(run_id), columns=["suite", "case_id", "repeat", "resolved", "detail"])
+    scores["score_detail"] = [json.dumps(d, sort_keys=True) for d in scores.pop("detail")]
+    frame = frame.merge(scores, on=["suite", "case_id", "repeat"], how="left")
     frame.insert(2, "category", frame["suite"].map(category))
     frame["suite_hash"] = frame["suite"].map(suite_hash)
     frame["text"] = [json.loads(r)["text"] if isinstance(r, str) else None for r in frame["response_json"]]

@@ -29,6 +29,8 @@ def test_run_stores_every_case_and_prints_a_summary(project: Project, capsys: py
     assert len(frame) == 5 and set(frame["status"]) == {"ok"}
     assert list(frame["split"]) == ["golden"] * 3 + ["adversarial"] * 2
     assert set(frame["text"]) == {"refund"}
+    assert list(frame["resolved"]) == [True, True, True, False, False]  # adversarial gold is "other"
+    assert json.loads(frame["score_detail"][0])["predicted"] == "refund"
     # $1/M in + $2/M out: 1000 * 1e-6 + 500 * 2e-6 = 0.002 per call
     assert frame["cost_usd"].sum() == pytest.approx(5 * 0.002)
     assert len(project.fake.calls("/chat/completions")) == 5
