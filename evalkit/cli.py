@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from rich.console import Console
@@ -70,41 +72,41 @@ def _cmd_run(args: argparse.Namespace, console: Console, argv: list[str]) -> int
     if args.resume:
         if args.suite or args.endpoint:
             raise InputError("--resume takes the plan from the stored run; drop --suite/--endpoint", field="--resume")
-        if not args.store.is_file():
-            raise InputError("store not found", args.store)
-        store = Store(args.store)
-        run_id = args.resume
-        store.run(run_id)
-    else:
-        if not args.suite or not args.endpoint:
-            raise InputError("give --suite and --endpoint (or --resume RUN_ID)", field="--suite")
-        plan, suites = prepare(
-            args.suite,
-            args.endpoint,
-            repeats=args.repeats,
-            limit=args.limit,
-            use_cache=not args.no_cache,
-            suites_dir=args.suites_dir,
-            endpoints_dir=args.endpoints_dir,
-        )
-        store = Store(args.store)
-        run_id = create_run(store, plan, suites, argv)
-    console.print(f"run [bold]{run_id}[/bold] -> {args.store}")
+        with _opened(args.store) as store:
+            store.run(args.resume)
+            return _replay_and_report(store, args.resume, args.store, console)
+    if not args.suite or not args.endpoint:
+        raise InputError("give --suite and --endpoint (or --resume RUN_ID)", field="--suite")
+    plan, suites = prepare(
+        args.suite,
+        args.endpoint,
+        repeats=args.repeats,
+        limit=args.limit,
+        use_cache=not args.no_cache,
+        suites_dir=args.suites_dir,
+        endpoints_dir=args.endpoints_dir,
+    )
+    store = Store(args.store)  # only now: bad input above has written nothing
+    try:
+        return _replay_and_report(store, create_run(store, plan, suites, argv), args.store, console)
+    finally:
+        store.close()
+
+
+def _replay_and_report(store: Store, run_id: str, store_path: Path, console: Console) -> int:
+    console.print(f"run [bold]{run_id}[/bold] -> {store_path}")
     try:
         outcome = replay(store, run_id, console)
     except KeyboardInterrupt:
         console.print(
             f"[yellow]interrupted[/yellow]; finished cases are stored. Resume with: evalkit run --resume {run_id}"
         )
-        store.close()
         return 130
     except EvalkitError as err:
         _error(console, err)
         console.print(f"finished cases are stored; resume with: evalkit run --resume {run_id}")
-        store.close()
         return err.exit_code
-    _report(store, run_id, args.store, console)
-    store.close()
+    _report(store, run_id, store_path, console)
     console.print(
         f"run {run_id}: {outcome.status}; {outcome.called} called, {outcome.cached} from cache, "
         f"{outcome.skipped} already done, {outcome.errors} infrastructure errors"
@@ -123,10 +125,16 @@ def _report(store: Store, run_id: str, store_path: Path, console: Console) -> Pa
     return path
 
 
-def _open_store(path: Path) -> Store:
+@contextmanager
+def _opened(path: Path) -> Iterator[Store]:
+    """An existing store; reading commands never create one."""
     if not path.is_file():
         raise InputError("store not found", path)
-    return Store(path)
+    store = Store(path)
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -141,27 +149,20 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             return _cmd_run(args, console, ["evalkit", *argv])
         if args.command in ("show", "score"):
-            store = _open_store(args.store)
-            try:
+            with _opened(args.store) as store:
                 store.run(args.run_id)
                 if args.command == "score":
                     n = rescore_run(store, args.run_id)
                     console.print(f"re-scored {n} answers of run {args.run_id} from the store (no model called)")
                 _report(store, args.run_id, args.store, out)
-            finally:
-                store.close()
             return 0
         if args.command == "runs":
-            store = _open_store(args.store)
-            try:
+            with _opened(args.store) as store:
                 for r in store.runs():
                     out.print(f"{r.run_id}  {r.status:<11} {r.endpoint:<28} {','.join(r.plan['suites'])}")
-            finally:
-                store.close()
             return 0
         if args.command == "judge":
-            store = _open_store(args.store)
-            try:
+            with _opened(args.store) as store:
                 result = judge_run(
                     store,
                     args.run_id,
@@ -175,8 +176,6 @@ def main(argv: list[str] | None = None) -> int:
                     f"judge cost ${result.cost_usd:.4f}"
                 )
                 _report(store, args.run_id, args.store, out)
-            finally:
-                store.close()
             return 0
         if args.command == "export":
             path = export_run(args.run_id, args.format, args.out, args.store)

@@ -177,8 +177,7 @@ class AnthropicMessages:
         await self.client.close()
 
     async def describe(self) -> dict[str, Any]:
-        info = await describe_models(self.client.models.list, classify, str(self.client.base_url))
-        return info
+        return await describe_models(self.client.models.list, classify, str(self.client.base_url))
 
     async def generate(self, request: Request) -> Generation:
         params = to_anthropic_params(request, self.profile)
