@@ -12,8 +12,13 @@ from evalkit.suite import Suite
 
 
 def make_suite(category: str, **kw: Any) -> Suite:
-    base: dict[str, Any] = {"name": "s", "version": "1", "category": category, "primary_metric": "x",
-                            "prompt": {"user": "{{ q }}"}}
+    base: dict[str, Any] = {
+        "name": "s",
+        "version": "1",
+        "category": category,
+        "primary_metric": "x",
+        "prompt": {"user": "{{ q }}"},
+    }
     base.update(kw)
     return Suite.model_validate(base)
 

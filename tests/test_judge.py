@@ -15,13 +15,23 @@ SOURCE = "Customer: my order OR-10472 arrived broken. Agent: I approved a refund
 
 
 def write_summarization_suite(project: Project) -> None:
-    suite = {"name": "notes", "version": "1", "category": "summarization", "primary_metric": "key_fact_coverage",
-             "prompt": {"system": "Summarise.", "user": "{{ source }}"}, "scorer": {"max_words": 80}}
+    suite = {
+        "name": "notes",
+        "version": "1",
+        "category": "summarization",
+        "primary_metric": "key_fact_coverage",
+        "prompt": {"system": "Summarise.", "user": "{{ source }}"},
+        "scorer": {"max_words": 80},
+    }
     (project.root / "suites" / "notes.yaml").write_text(yaml.safe_dump(suite))
     facts = [{"id": "k1", "fact": "Refund of $42.50 approved", "must_include": [["42.50"], ["refund"]]}]
-    project.write_cases(project.root / "golden" / "notes.jsonl", [
-        {"id": f"n{i}", "input": {"source": SOURCE}, "expected": {"key_facts": facts, "max_words": 80}}
-        for i in range(3)])
+    project.write_cases(
+        project.root / "golden" / "notes.jsonl",
+        [
+            {"id": f"n{i}", "input": {"source": SOURCE}, "expected": {"key_facts": facts, "max_words": 80}}
+            for i in range(3)
+        ],
+    )
 
 
 def test_judge_verdicts_are_stored_with_their_own_cost(project: Project) -> None:

@@ -9,15 +9,32 @@ from evalkit.scoring.operations import operations
 
 
 def frame(rows: list[dict]) -> pd.DataFrame:  # type: ignore[type-arg]
-    base = {"status": "ok", "attempts": 1, "cache_hit": 0, "latency_s": 1.0, "ttft_s": None, "input_tokens": 10,
-            "cached_input_tokens": 0, "output_tokens": 5, "cost_usd": 0.01}
+    base = {
+        "status": "ok",
+        "attempts": 1,
+        "cache_hit": 0,
+        "latency_s": 1.0,
+        "ttft_s": None,
+        "input_tokens": 10,
+        "cached_input_tokens": 0,
+        "output_tokens": 5,
+        "cost_usd": 0.01,
+    }
     return pd.DataFrame([{**base, **r} for r in rows])
 
 
 def test_percentiles_counts_and_cost_per_resolved() -> None:
     rows = [{"latency_s": float(i)} for i in range(1, 101)]
-    rows.append({"status": "infra_error", "latency_s": None, "attempts": 5, "cost_usd": 0.0, "input_tokens": 0,
-                 "output_tokens": 0})
+    rows.append(
+        {
+            "status": "infra_error",
+            "latency_s": None,
+            "attempts": 5,
+            "cost_usd": 0.0,
+            "input_tokens": 0,
+            "output_tokens": 0,
+        }
+    )
     ops = operations(frame(rows), resolved=50)
     assert ops["latency_p50_s"] == pytest.approx(50.5)
     assert ops["latency_p95_s"] == pytest.approx(95.05)

@@ -32,8 +32,14 @@ def test_run_scores_and_rescore_reproduces_it(project: Project, capsys: pytest.C
     project.fake.script(answer)
     assert main(["run", "--suite", "tickets", "--endpoint", "fake-openai"]) == 0
     live = scores(project)
-    assert [(r[1], r[3]) for r in live] == [("tickets-a-000", 1), ("tickets-a-001", 1), ("tickets-g-000", 1),
-                                            ("tickets-g-001", 1), ("tickets-g-002", 0), ("tickets-g-003", 0)]
+    assert [(r[1], r[3]) for r in live] == [
+        ("tickets-a-000", 1),
+        ("tickets-a-001", 1),
+        ("tickets-g-000", 1),
+        ("tickets-g-001", 1),
+        ("tickets-g-002", 0),
+        ("tickets-g-003", 0),
+    ]
     with sqlite3.connect(project.store) as c:
         (run_id,) = c.execute("SELECT run_id FROM runs").fetchone()
     first = json.loads((project.root / "reports" / run_id / "summary.json").read_text())
@@ -69,8 +75,9 @@ def test_metrics_and_cost_per_resolved_task(project: Project) -> None:
 
 def test_infra_errors_are_not_scored_as_wrong(project: Project) -> None:
     project.write_suite(n=3)
-    project.fake.script(lambda path, body: Reply(status=500) if body["messages"][-1]["content"].endswith("2")
-                        else Reply(text="refund"))
+    project.fake.script(
+        lambda path, body: Reply(status=500) if body["messages"][-1]["content"].endswith("2") else Reply(text="refund")
+    )
     assert main(["run", "--suite", "tickets", "--endpoint", "fake-openai", "--no-cache"]) == 0
     store = Store(project.store)
     try:

@@ -52,9 +52,15 @@ def test_invalid_answer_is_unresolved_and_flagged() -> None:
 
 def test_metrics_equal_scikit_learn_on_the_same_labels() -> None:
     suite = make_suite("classification")
-    pairs = [("refund_request", "refund_request"), ("refund_request", "order_status"), ("order_status", "order_status"),
-             ("escalate", "escalate"), ("escalate", "nonsense"), ("order_status", "escalate"),
-             ("refund_request", "refund_request")]
+    pairs = [
+        ("refund_request", "refund_request"),
+        ("refund_request", "order_status"),
+        ("order_status", "order_status"),
+        ("escalate", "escalate"),
+        ("escalate", "nonsense"),
+        ("order_status", "escalate"),
+        ("refund_request", "refund_request"),
+    ]
     items = []
     for i, (true, answer) in enumerate(pairs):
         case = make_case({"label": true}, case_id=f"c{i}", split="adversarial" if true == "escalate" else "golden")
@@ -67,9 +73,12 @@ def test_metrics_equal_scikit_learn_on_the_same_labels() -> None:
     p, r, f, n = precision_recall_fscore_support(y_true, y_pred, labels=LABELS, zero_division=0)
     for i, label in enumerate(LABELS):
         assert m.tables["per_label"][label] == pytest.approx(
-            {"precision": p[i], "recall": r[i], "f1": f[i], "support": n[i]})
-    assert m.tables["confusion_matrix"]["matrix"] == confusion_matrix(
-        y_true, y_pred, labels=[*LABELS, cls.INVALID]).tolist()
+            {"precision": p[i], "recall": r[i], "f1": f[i], "support": n[i]}
+        )
+    assert (
+        m.tables["confusion_matrix"]["matrix"]
+        == confusion_matrix(y_true, y_pred, labels=[*LABELS, cls.INVALID]).tolist()
+    )
     assert m.values["accuracy"] == pytest.approx(4 / 7)
     assert m.values["invalid_rate"] == pytest.approx(1 / 7)
     # escalate: predicted once correctly, once for an order_status case -> precision 1/2; recall 1/2

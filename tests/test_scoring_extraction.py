@@ -48,15 +48,17 @@ GOLD: dict[str, Any] = {"issuer": "Brightline Analytics LLC", "total_amount": 75
 
 
 def make_suite(scorer: dict[str, Any] | None = None, schema: dict[str, Any] | None = SCHEMA) -> Suite:
-    return Suite.model_validate({
-        "name": "extraction",
-        "version": "1",
-        "category": "extraction",
-        "primary_metric": "field_accuracy",
-        "prompt": {"user": "{{ document }}"},
-        "output_schema": schema,
-        "scorer": SCORER if scorer is None else scorer,
-    })
+    return Suite.model_validate(
+        {
+            "name": "extraction",
+            "version": "1",
+            "category": "extraction",
+            "primary_metric": "field_accuracy",
+            "prompt": {"user": "{{ document }}"},
+            "output_schema": schema,
+            "scorer": SCORER if scorer is None else scorer,
+        }
+    )
 
 
 def make_case(fields: dict[str, Any], split: Split = "golden", case_id: str = "c1") -> Case:
@@ -111,8 +113,10 @@ def test_fenced_json_is_scored_but_flagged_as_format_deviation() -> None:
 
 
 def test_json_wrapped_in_prose_uses_the_outermost_object() -> None:
-    text = 'Here is the record: {"issuer": "Brightline Analytics LLC", "total_amount": 7550, "due_date": null, ' \
-           '"meta": {"x": 1}} Hope this helps {not json}'
+    text = (
+        'Here is the record: {"issuer": "Brightline Analytics LLC", "total_amount": 7550, "due_date": null, '
+        '"meta": {"x": 1}} Hope this helps {not json}'
+    )
     record, how = parse_answer(text)
     assert how == "deviation"
     assert record == {"issuer": "Brightline Analytics LLC", "total_amount": 7550, "due_date": None, "meta": {"x": 1}}
@@ -133,9 +137,10 @@ def test_unparseable_answer_gets_no_credit_for_any_field(text: str) -> None:
 
 
 def test_schema_validity_and_first_three_errors() -> None:
-    assert run({"issuer": "Brightline Analytics LLC", "total_amount": 7550, "due_date": None}).detail[
-        "schema_valid"
-    ] is True
+    assert (
+        run({"issuer": "Brightline Analytics LLC", "total_amount": 7550, "due_date": None}).detail["schema_valid"]
+        is True
+    )
     bad = run({"issuer": 5, "total_amount": "7550", "due_date": "13/04/2026", "x": 1, "y": 2})
     assert bad.detail["schema_valid"] is False
     assert bad.detail["schema_error_count"] == 4  # issuer type, total type, due pattern, extra keys
@@ -163,8 +168,15 @@ def test_three_field_case_fuzzy_match_tolerance_miss_and_hallucinated_null() -> 
     assert fields["due_date"]["kind"] == "hallucinated"  # the document gives no due date
     assert result.detail["field_accuracy"] == pytest.approx(1 / 3)
     assert result.detail["counts"] == {
-        "fields": 3, "correct": 1, "wrong": 1, "missing": 0, "hallucinated": 1, "extra_keys": 0,
-        "tp": 1, "fp": 2, "fn": 1,
+        "fields": 3,
+        "correct": 1,
+        "wrong": 1,
+        "missing": 0,
+        "hallucinated": 1,
+        "extra_keys": 0,
+        "tp": 1,
+        "fp": 2,
+        "fn": 1,
     }
     assert result.resolved is False
     assert result.detail["schema_valid"] is True  # well-formed but wrong: schema validity is a separate concern
@@ -361,7 +373,11 @@ def test_fields_without_settings_are_compared_exactly() -> None:
     gold = {"issuer": "Brightline Analytics LLC", "total_amount": 7550.0, "due_date": None, "po": "PO-1"}
     result = run({"issuer": "Brightline Analytics LLC", "total_amount": 7550, "po": "po-1"}, gold=gold, schema=None)
     assert result.detail["fields"]["po"] == {
-        "correct": False, "kind": "wrong", "type": "exact", "gold": "PO-1", "predicted": "po-1",
+        "correct": False,
+        "kind": "wrong",
+        "type": "exact",
+        "gold": "PO-1",
+        "predicted": "po-1",
     }
     assert one_field({"type": "enum"}, "x", "x")["type"] == "enum"
     exact = run({"n": 1.0, "tags": ["a", "b"]}, gold={"n": 1, "tags": ["a", "b"]}, scorer={}, schema=None)
@@ -383,7 +399,9 @@ def test_settings_validation() -> None:
     settings = Settings.model_validate(SCORER)
     assert settings.fields["issuer"].threshold == 85 and settings.fields["total_amount"].tolerance == 0.01
     assert Settings.model_validate({"fields": {"x": {"type": "list"}}}).fields["x"].steps() == (
-        "strip", "lower", "collapse_ws",
+        "strip",
+        "lower",
+        "collapse_ws",
     )
     for bad in (
         {"fields": {"x": {"type": "string", "threshold": 101}}},
@@ -415,13 +433,17 @@ def test_aggregate_hand_computed() -> None:
         # correct / wrong (tolerance) / hallucinated; schema-valid. tp 1, fp 2, fn 1.
         scored({"issuer": "Brightline Analytics, LLC", "total_amount": 7550.02, "due_date": "2026-04-13"}, case_id="a"),
         # all correct, but fenced and total as a string: deviation + schema-invalid; resolved. tp 2.
-        scored('```json\n{"issuer": "Brightline Analytics LLC", "total_amount": "7,550.00", "due_date": null}\n```',
-               split="adversarial", case_id="b"),
+        scored(
+            '```json\n{"issuer": "Brightline Analytics LLC", "total_amount": "7,550.00", "due_date": null}\n```',
+            split="adversarial",
+            case_id="b",
+        ),
         # unparseable: missing / missing / wrong. fn 2.
         scored("I cannot help with that.", split="adversarial", case_id="c"),
         # correct / missing / correct + extra key "notes" (non-null): schema-invalid. tp 1, fp 1, fn 1.
-        scored({"issuer": "Brightline Analytics LLC", "total_amount": None, "due_date": None, "notes": "rush"},
-               case_id="d"),
+        scored(
+            {"issuer": "Brightline Analytics LLC", "total_amount": None, "due_date": None, "notes": "rush"}, case_id="d"
+        ),
     ]
     metrics = aggregate(items, Settings.model_validate(SCORER))
     v = metrics.values
@@ -443,13 +465,31 @@ def test_aggregate_hand_computed() -> None:
     per_field = metrics.tables["per_field"]
     assert list(per_field) == ["issuer", "total_amount", "due_date"]
     assert per_field["issuer"] == {
-        "type": "string", "n": 4, "correct": 3, "wrong": 0, "missing": 1, "hallucinated": 0, "accuracy": 0.75,
+        "type": "string",
+        "n": 4,
+        "correct": 3,
+        "wrong": 0,
+        "missing": 1,
+        "hallucinated": 0,
+        "accuracy": 0.75,
     }
     assert per_field["total_amount"] == {
-        "type": "number", "n": 4, "correct": 1, "wrong": 1, "missing": 2, "hallucinated": 0, "accuracy": 0.25,
+        "type": "number",
+        "n": 4,
+        "correct": 1,
+        "wrong": 1,
+        "missing": 2,
+        "hallucinated": 0,
+        "accuracy": 0.25,
     }
     assert per_field["due_date"] == {
-        "type": "date", "n": 4, "correct": 2, "wrong": 1, "missing": 0, "hallucinated": 1, "accuracy": 0.5,
+        "type": "date",
+        "n": 4,
+        "correct": 2,
+        "wrong": 1,
+        "missing": 0,
+        "hallucinated": 1,
+        "accuracy": 0.5,
     }
     json.dumps(metrics.tables, allow_nan=False)
 

@@ -14,18 +14,40 @@ from evalkit.suite import load_suite
 from tests.helpers import ctx, make_case, make_suite, scored
 
 TOOLS = [
-    {"name": "lookup_order", "parameters": {"type": "object", "properties": {"order_id": {"type": "string"}},
-                                            "required": ["order_id"], "additionalProperties": False}},
-    {"name": "issue_refund", "parameters": {"type": "object", "properties": {
-        "order_id": {"type": "string"}, "amount": {"type": "number", "exclusiveMinimum": 0},
-        "note": {"type": "string"}}, "required": ["order_id", "amount"]}},
-    {"name": "escalate_to_human", "parameters": {"type": "object", "properties": {
-        "reason": {"type": "string"}, "priority": {"type": "string"}}}},
+    {
+        "name": "lookup_order",
+        "parameters": {
+            "type": "object",
+            "properties": {"order_id": {"type": "string"}},
+            "required": ["order_id"],
+            "additionalProperties": False,
+        },
+    },
+    {
+        "name": "issue_refund",
+        "parameters": {
+            "type": "object",
+            "properties": {
+                "order_id": {"type": "string"},
+                "amount": {"type": "number", "exclusiveMinimum": 0},
+                "note": {"type": "string"},
+            },
+            "required": ["order_id", "amount"],
+        },
+    },
+    {
+        "name": "escalate_to_human",
+        "parameters": {"type": "object", "properties": {"reason": {"type": "string"}, "priority": {"type": "string"}}},
+    },
 ]
 SUITE = make_suite("toolcall", tools=TOOLS)
 SETTINGS = tc.Settings(escalation_tool="escalate_to_human")
-REFUND = {"mode": "call", "calls": [{"name": "issue_refund", "args": {"order_id": ["OR-10472"], "amount": [42.5]},
-                                     "optional_args": {"note": None}}]}
+REFUND = {
+    "mode": "call",
+    "calls": [
+        {"name": "issue_refund", "args": {"order_id": ["OR-10472"], "amount": [42.5]}, "optional_args": {"note": None}}
+    ],
+}
 
 
 def call(name: str, args: dict[str, Any] | str, i: int = 0) -> ToolCall:
@@ -70,8 +92,13 @@ def test_acceptable_alternatives() -> None:
 
 
 def test_parallel_calls_are_order_insensitive_with_exact_count() -> None:
-    expected = {"mode": "call", "calls": [{"name": "lookup_order", "args": {"order_id": ["OR-1"]}},
-                                          {"name": "lookup_order", "args": {"order_id": ["OR-2"]}}]}
+    expected = {
+        "mode": "call",
+        "calls": [
+            {"name": "lookup_order", "args": {"order_id": ["OR-1"]}},
+            {"name": "lookup_order", "args": {"order_id": ["OR-2"]}},
+        ],
+    }
     both = [call("lookup_order", {"order_id": "OR-2"}, 0), call("lookup_order", {"order_id": "OR-1"}, 1)]
     assert run(expected, both).resolved
     assert not run(expected, both[:1]).resolved
@@ -135,8 +162,14 @@ def test_shipped_suite_gold_calls_score_resolved() -> None:
     for case in loaded.cases:
         exp = tc.Expectation.model_validate(case.expected)
         calls = [
-            call(c.name, {**{k: v[0] for k, v in c.args.items()},
-                          **{k: (v[0] if v else "free text") for k, v in c.optional_args.items()}}, i)
+            call(
+                c.name,
+                {
+                    **{k: v[0] for k, v in c.args.items()},
+                    **{k: (v[0] if v else "free text") for k, v in c.optional_args.items()},
+                },
+                i,
+            )
             for i, c in enumerate(exp.calls)
         ]
         assert tc.score(ctx(loaded.suite, case, "Sure.", calls), settings).resolved, case.id

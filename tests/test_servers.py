@@ -16,6 +16,7 @@ from evalkit.endpoints import EndpointProfile
 from evalkit.errors import EndpointError
 from evalkit.servers import embedded_model_path, endpoint_server, launched
 from tests.conftest import Project
+from tests.fakeserver import FakeLLMServer
 
 SHIPPED = Path(__file__).resolve().parents[1] / "runners" / "endpoints"
 
@@ -85,3 +86,36 @@ def test_real_local_model_end_to_end(project: Project) -> None:
     server = json.loads(manifest)["server"]
     assert server["models"] == ["smollm2-135m-instruct"]
     assert not port_open(server["base_url"])  # stopped when the run ended
+
+
+def test_vllm_profile_attaches_when_its_server_answers(fake: FakeLLMServer) -> None:
+    profile = EndpointProfile.model_validate(
+        {"name": "v", "tier": "self-hosted", "kind": "vllm", "model": "m", "base_url": fake.base_url, "launch": {}}
+    )
+
+    async def go() -> str | None:
+        async with endpoint_server(profile) as url:
+            return url
+
+    assert asyncio.run(go()) is None  # nothing launched: the running server is used as is
+
+
+def test_vllm_launch_without_vllm_installed_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    profile = EndpointProfile.model_validate(
+        {
+            "name": "v",
+            "tier": "self-hosted",
+            "kind": "vllm",
+            "model": "m",
+            "base_url": "http://127.0.0.1:9/v1",
+            "launch": {},
+        }
+    )
+
+    async def go() -> None:
+        async with endpoint_server(profile):
+            pass
+
+    with pytest.raises(EndpointError, match=r"not answering at http://127.0.0.1:9/v1 and `vllm` is not installed"):
+        asyncio.run(go())

@@ -148,9 +148,16 @@ def test_cases_from_a_csv_source_with_column_mapping(project: Project) -> None:
 def test_patch_case_naming_a_missing_fixture_repository(project: Project) -> None:
     path = project.write_suite(n=0, category="coding", primary_metric="pass_at_1", scorer={})
     tests = "def test_x():\n    assert True\n"
-    project.write_cases(project.root / "golden" / "tickets.jsonl", [
-        {"id": "p1", "input": {"ticket": "fix it"},
-         "expected": {"kind": "patch", "repo": "nowhere", "tests": tests, "allowed_files": ["a.py"]}}])
+    project.write_cases(
+        project.root / "golden" / "tickets.jsonl",
+        [
+            {
+                "id": "p1",
+                "input": {"ticket": "fix it"},
+                "expected": {"kind": "patch", "repo": "nowhere", "tests": tests, "allowed_files": ["a.py"]},
+            }
+        ],
+    )
     err = error_of(path)
     assert (err.line, err.field) == (1, "expected.repo") and "'nowhere'" in err.message
 
@@ -160,3 +167,54 @@ def test_scorer_settings_and_primary_metric_are_checked(project: Project) -> Non
     assert err.field == "scorer" and "abstain_label" in err.message
     err = error_of(project.write_suite(primary_metric="happiness"))
     assert err.field == "primary_metric" and err.line == 4 and "macro_f1" in err.message
+
+
+def test_cases_from_parquet_with_json_columns(project: Project) -> None:
+    import pandas as pd
+
+    pd.DataFrame(
+        {
+            "case_id": ["P1", "P2"],
+            "text": ["cancel my order", "where is it"],
+            "gold": ["cancel_order", "order_status"],
+            "thread": ["t1", "t1"],
+        }
+    ).to_parquet(project.root / "adversarial" / "prod.parquet")
+    path = project.write_suite(
+        n=1,
+        cases={
+            "sources": [
+                {
+                    "path": "../adversarial/prod.parquet",
+                    "split": "adversarial",
+                    "mapping": {"id": "case_id", "input.ticket": "text", "expected.label": "gold", "cluster": "thread"},
+                }
+            ]
+        },
+    )
+    loaded = load_suite(path)
+    prod = [c for c in loaded.cases if c.split == "adversarial"]
+    assert [(c.id, c.expected["label"], c.cluster) for c in prod] == [
+        ("P1", "cancel_order", "t1"),
+        ("P2", "order_status", "t1"),
+    ]
+    assert loaded.cases[0].id == "tickets-g-000"  # default golden file still read
+
+
+def test_source_mapping_to_a_missing_column_names_it(project: Project) -> None:
+    csv = project.root / "golden" / "export.csv"
+    csv.write_text("ticket_id,body\nT1,hello\n")
+    path = project.write_suite(
+        n=0,
+        cases={
+            "use_default_files": False,
+            "sources": [
+                {
+                    "path": "../golden/export.csv",
+                    "mapping": {"id": "ticket_id", "input.ticket": "body", "expected.label": "intent"},
+                }
+            ],
+        },
+    )
+    err = error_of(path)
+    assert err.field == "expected.label" and "'intent'" in err.message
