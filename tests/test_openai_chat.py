@@ -114,6 +114,7 @@ def test_canonical_request_is_translated_to_chat_completions(fake: FakeLLMServer
     assert body["tool_choice"] == {"type": "function", "function": {"name": "lookup_order"}}
     assert body["response_format"]["json_schema"]["schema"] == schema
     assert body["messages"][2]["tool_calls"][0]["function"]["arguments"] == '{"order_id": "OR-10472"}'
+    assert body["messages"][2]["content"] == ""  # llama.cpp's server rejects null here
     assert body["messages"][3] == {"role": "tool", "tool_call_id": "c1", "content": '{"error": "timeout"}'}
 
 

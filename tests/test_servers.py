@@ -69,8 +69,38 @@ def test_server_that_never_answers_times_out_and_is_stopped() -> None:
 def test_real_local_model_end_to_end(project: Project) -> None:
     embedded_model_path()  # the package must be installed for this test
     shutil.copy(SHIPPED / "local.yaml", project.root / "runners" / "endpoints" / "local.yaml")
+    tool = {
+        "name": "lookup_order",
+        "description": "Look up an order",
+        "parameters": {"type": "object", "properties": {"order_id": {"type": "string"}}},
+    }
     project.write_suite(
-        n=3, prompt={"system": "Answer with one word: refund or other.", "user": "Ticket: {{ ticket }}"}
+        n=2,
+        prompt={"system": "Answer with one word: refund or other.", "user": "Ticket: {{ ticket }}"},
+        tools=[tool],
+        tool_choice="auto",
+    )
+    # a conversation that already holds a tool call and its (failed) result: llama.cpp must accept it
+    follow = [
+        {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [{"id": "c1", "name": "lookup_order", "arguments": {"order_id": "OR-1"}}],
+        },
+        {"role": "tool", "tool_call_id": "c1", "content": '{"error": "timeout"}', "is_error": True},
+    ]
+    golden = project.root / "golden" / "tickets.jsonl"
+    golden.write_text(
+        golden.read_text()
+        + json.dumps(
+            {
+                "id": "t-follow",
+                "input": {"ticket": "refund OR-1"},
+                "expected": {"label": "refund"},
+                "followup_turns": follow,
+            }
+        )
+        + "\n"
     )
     assert main(["run", "--suite", "tickets", "--endpoint", "local"]) == 0
     with sqlite3.connect(project.store) as c:

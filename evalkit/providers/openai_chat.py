@@ -42,7 +42,8 @@ def to_openai_messages(messages: list[Message]) -> list[dict[str, Any]]:
         if m.role == "tool":
             out.append({"role": "tool", "tool_call_id": m.tool_call_id, "content": m.content or ""})
         elif m.role == "assistant":
-            msg: dict[str, Any] = {"role": "assistant", "content": m.content}
+            # "" rather than null beside tool calls: OpenAI and vLLM take both, llama.cpp's server only "".
+            msg: dict[str, Any] = {"role": "assistant", "content": m.content or ""}
             if m.tool_calls:
                 msg["tool_calls"] = [
                     {
