@@ -23,8 +23,8 @@ def stored(project: Project) -> list[tuple[str, str, int]]:
         return []
 
 
-def test_sigkill_then_resume_finishes_every_case_exactly_once(project: Project) -> None:
-    n = 30
+def start_slow_run(project: Project, n: int, wait_for: int) -> subprocess.Popen[str]:
+    """`evalkit run` in a subprocess against a slow endpoint, returned once `wait_for` answers are stored."""
     project.write_suite(n=n)
     project.write_endpoint("slow", concurrency=1)
     project.fake.script(lambda path, body: Reply(text="refund", delay_s=0.1))
@@ -32,15 +32,22 @@ def test_sigkill_then_resume_finishes_every_case_exactly_once(project: Project) 
         [sys.executable, "-m", "evalkit", "run", "--suite", "tickets", "--endpoint", "slow"],
         cwd=project.root,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        # a shell without job control starts background jobs with SIGINT ignored; a user's terminal does not
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if project.store.exists() and len(stored(project)) >= 8:
-            break
+    while time.monotonic() < deadline and len(stored(project)) < wait_for:
         time.sleep(0.05)
+    return proc
+
+
+def test_sigkill_then_resume_finishes_every_case_exactly_once(project: Project) -> None:
+    n = 30
+    proc = start_slow_run(project, n, wait_for=8)
     os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
+    proc.communicate()
     before = stored(project)
     assert 8 <= len(before) < n
     (run_id,) = {r[0] for r in before}
@@ -85,21 +92,7 @@ def test_resume_of_unknown_run_is_an_input_error(project: Project) -> None:
 
 
 def test_ctrl_c_exits_130_marks_the_run_interrupted_and_keeps_finished_cases(project: Project) -> None:
-    project.write_suite(n=40)
-    project.write_endpoint("slow", concurrency=1)
-    project.fake.script(lambda path, body: Reply(text="refund", delay_s=0.1))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "evalkit", "run", "--suite", "tickets", "--endpoint", "slow"],
-        cwd=project.root,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        # a shell without job control starts background jobs with SIGINT ignored; a user's terminal does not
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not (project.store.exists() and len(stored(project)) >= 3):
-        time.sleep(0.05)
+    proc = start_slow_run(project, 40, wait_for=3)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 130
