@@ -64,13 +64,13 @@ def rescore_run(store: Store, run_id: str, workers: int = 2, *, only_missing: bo
     `only_missing` scores just the answers that have no score yet (a run killed between storing an
     answer and storing its score), keeping the rest.
     """
-    scorings = suite_scorings(store, run_id)
-    answered = [r for r in store.results(run_id) if r["status"] == "ok"]
     if only_missing:
-        have = {(s["suite"], s["case_id"], s["repeat"]) for s in store.scores(run_id)}
-        answered = [r for r in answered if (r["suite"], r["case_id"], r["repeat"]) not in have]
+        answered = store.unscored_results(run_id)
         if not answered:
-            return 0
+            return 0  # the usual case after a live-scored run: nothing to load
+    else:
+        answered = [r for r in store.results(run_id) if r["status"] == "ok"]
+    scorings = suite_scorings(store, run_id)
 
     def one(row: dict[str, Any]) -> tuple[str, str, int, bool, dict[str, Any]]:
         sc = scorings[row["suite"]]

@@ -18,7 +18,7 @@ from evalkit.errors import InputError
 M = TypeVar("M", bound=BaseModel)
 
 
-def _line_of(node: yaml.Node | None, loc: Sequence[int | str]) -> int | None:
+def line_of(node: yaml.Node | None, loc: Sequence[int | str]) -> int | None:
     """1-based line of the deepest node that `loc` reaches."""
     if node is None:
         return None
@@ -81,7 +81,7 @@ def validation_error(
     msg = err["msg"]
     if err["type"] == "extra_forbidden":
         msg = "unknown field"
-    found_line = _line_of(node, loc) if node is not None else line
+    found_line = line_of(node, loc) if node is not None else line
     return InputError(msg, path, found_line, field_name(loc) or None)
 
 
@@ -97,7 +97,3 @@ def load_yaml_model(model: type[M], path: Path) -> M:
     if not isinstance(data, dict):
         raise InputError("expected a mapping at the top level", path, 1)
     return parse_model(model, data, path, node)
-
-
-def line_of(node: yaml.Node | None, loc: Sequence[int | str]) -> int | None:
-    return _line_of(node, loc)

@@ -266,6 +266,17 @@ class Store:
         )
         return [dict(zip(RESULT_COLUMNS, row, strict=True)) for row in cur]
 
+    def unscored_results(self, run_id: str) -> list[dict[str, Any]]:
+        """Answered rows with no score yet (a run killed between storing an answer and its score)."""
+        cols = ", ".join(f"r.{c}" for c in RESULT_COLUMNS)
+        cur = self.conn.execute(
+            f"SELECT {cols} FROM results r LEFT JOIN scores s ON s.run_id = r.run_id AND s.suite = r.suite "
+            "AND s.case_id = r.case_id AND s.repeat = r.repeat "
+            "WHERE r.run_id = ? AND r.status = 'ok' AND s.run_id IS NULL",
+            (run_id,),
+        )
+        return [dict(zip(RESULT_COLUMNS, row, strict=True)) for row in cur]
+
     def count_results(self, run_id: str) -> int:
         (n,) = self.conn.execute("SELECT COUNT(*) FROM results WHERE run_id = ?", (run_id,)).fetchone()
         return int(n)

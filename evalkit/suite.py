@@ -23,7 +23,7 @@ from evalkit.cases import Case, CaseSource, read_jsonl, read_source
 from evalkit.errors import InputError
 from evalkit.expectations import check_expectations, check_scorer_settings
 from evalkit.messages import ToolDef
-from evalkit.sourcefile import line_of, parse_model, read_yaml
+from evalkit.sourcefile import field_name, line_of, parse_model, read_yaml
 
 Category = Literal["classification", "extraction", "summarization", "coding", "toolcall"]
 DEFAULT_SUITES_DIR = Path("suites")
@@ -111,23 +111,22 @@ def suite_hash(suite: Suite, cases: Iterable[Case], assets: dict[str, dict[str, 
     return h.hexdigest()
 
 
+def _check_json_schema(schema: dict[str, Any], what: str, path: Path, node: Any, loc: list[int | str]) -> None:
+    try:
+        jsonschema.Draft202012Validator.check_schema(schema)
+    except jsonschema.SchemaError as exc:
+        raise InputError(
+            f"{what} is not valid JSON Schema: {exc.message}", path, line_of(node, loc), field_name(loc)
+        ) from None
+
+
 def _check_schemas(suite: Suite, path: Path, node: Any) -> None:
     for i, tool in enumerate(suite.tools):
-        try:
-            jsonschema.Draft202012Validator.check_schema(tool.parameters)
-        except jsonschema.SchemaError as exc:
-            raise InputError(
-                f"tool parameters are not valid JSON Schema: {exc.message}",
-                path,
-                line_of(node, ["tools", i, "parameters"]),
-                f"tools[{i}].parameters",
-            ) from None
+        loc: list[int | str] = ["tools", i, "parameters"]
+        _check_json_schema(tool.parameters, "tool parameters", path, node, loc)
         if tool.parameters.get("type") != "object":
             raise InputError(
-                "tool parameters must be a JSON Schema of type object",
-                path,
-                line_of(node, ["tools", i, "parameters"]),
-                f"tools[{i}].parameters",
+                "tool parameters must be a JSON Schema of type object", path, line_of(node, loc), field_name(loc)
             )
     names = [t.name for t in suite.tools]
     for i, name in enumerate(names):
@@ -136,15 +135,7 @@ def _check_schemas(suite: Suite, path: Path, node: Any) -> None:
                 f"duplicate tool name {name!r}", path, line_of(node, ["tools", i, "name"]), f"tools[{i}].name"
             )
     if suite.output_schema is not None:
-        try:
-            jsonschema.Draft202012Validator.check_schema(suite.output_schema)
-        except jsonschema.SchemaError as exc:
-            raise InputError(
-                f"output_schema is not valid JSON Schema: {exc.message}",
-                path,
-                line_of(node, ["output_schema"]),
-                "output_schema",
-            ) from None
+        _check_json_schema(suite.output_schema, "output_schema", path, node, ["output_schema"])
     choice = suite.tool_choice
     if choice is not None and choice not in ("auto", "required", "none") and choice not in names:
         raise InputError(

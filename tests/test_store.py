@@ -95,3 +95,12 @@ def test_rescoring_replaces_scores_wholesale_or_adds_missing(store: Store) -> No
     assert len(store.scores("r1")) == 3
     store.replace_scores("r1", [("s", "c2", 0, False, {})])
     assert [(s["case_id"], s["resolved"]) for s in store.scores("r1")] == [("c2", False)]
+
+
+def test_unscored_results_are_the_answers_without_a_score(store: Store) -> None:
+    writer = StoreWriter(store.path)
+    for case_id, status in (("c0", "ok"), ("c1", "infra_error"), ("c2", "ok")):
+        writer.put_result(row(case_id, status=status))
+    writer.put_score("r1", "s", "c0", 0, True, {})
+    writer.close()
+    assert [r["case_id"] for r in store.unscored_results("r1")] == ["c2"]

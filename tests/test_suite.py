@@ -123,21 +123,19 @@ def test_suite_spec_names_paths_lists_and_all(project: Project) -> None:
     assert len(load_suites("all", suites)) == 2
 
 
+def csv_suite(project: Project) -> Path:
+    """A suite whose only cases come from golden/export.csv through a column mapping."""
+    source = {
+        "path": "../golden/export.csv",
+        "mapping": {"id": "ticket_id", "input.ticket": "body", "expected.label": "intent"},
+    }
+    return project.write_suite(n=0, cases={"use_default_files": False, "sources": [source]})
+
+
 def test_cases_from_a_csv_source_with_column_mapping(project: Project) -> None:
     csv = project.root / "golden" / "export.csv"
     csv.write_text("ticket_id,body,intent\nT1,where is my parcel,order_status\nT2,refund me,refund_request\n")
-    path = project.write_suite(
-        n=0,
-        cases={
-            "use_default_files": False,
-            "sources": [
-                {
-                    "path": "../golden/export.csv",
-                    "mapping": {"id": "ticket_id", "input.ticket": "body", "expected.label": "intent"},
-                }
-            ],
-        },
-    )
+    path = csv_suite(project)
     loaded = load_suite(path)
     assert [(c.id, c.input["ticket"], c.expected["label"]) for c in loaded.cases] == [
         ("T1", "where is my parcel", "order_status"),
@@ -204,17 +202,6 @@ def test_cases_from_parquet_with_json_columns(project: Project) -> None:
 def test_source_mapping_to_a_missing_column_names_it(project: Project) -> None:
     csv = project.root / "golden" / "export.csv"
     csv.write_text("ticket_id,body\nT1,hello\n")
-    path = project.write_suite(
-        n=0,
-        cases={
-            "use_default_files": False,
-            "sources": [
-                {
-                    "path": "../golden/export.csv",
-                    "mapping": {"id": "ticket_id", "input.ticket": "body", "expected.label": "intent"},
-                }
-            ],
-        },
-    )
+    path = csv_suite(project)
     err = error_of(path)
     assert err.field == "expected.label" and "'intent'" in err.message
