@@ -22,7 +22,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from evalkit.cli import main as evalkit_main
-from evalkit.store import Store
+from evalkit.store.core import Store
 from tests.fakeserver import FakeLLMServer, Reply
 
 

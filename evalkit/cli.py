@@ -8,23 +8,21 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from rich.console import Console
 from rich.text import Text
 
-from evalkit.endpoints import DEFAULT_ENDPOINTS_DIR
 from evalkit.errors import EvalkitError, InputError
-from evalkit.judge import judge_run, judge_summary
-from evalkit.metrics import run_metrics
-from evalkit.results import export_run
-from evalkit.run import create_run, prepare, replay
-from evalkit.score import rescore_run
+from evalkit.inputs.endpoints import DEFAULT_ENDPOINTS_DIR
+from evalkit.inputs.suites import DEFAULT_SUITES_DIR
+from evalkit.metrics.suite import run_metrics
+from evalkit.pipeline import create_run, prepare, replay
+from evalkit.report.frame import export_run
+from evalkit.report.summary import print_summary, write_report
+from evalkit.scoring.judge import judge_run, judge_summary
+from evalkit.scoring.runner import rescore_run
 from evalkit.store import DEFAULT_STORE, Store
-from evalkit.suite import DEFAULT_SUITES_DIR
-from evalkit.summary import print_summary, write_report
 
 
 def _error(console: Console, message: object) -> None:
@@ -43,7 +41,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--repeats", type=int, default=1, help="run each case k times")
     run.add_argument("--limit", type=int, default=None, help="only the first N cases of each suite")
     run.add_argument("--resume", metavar="RUN_ID", help="finish an interrupted run")
-    run.add_argument("--no-cache", action="store_true", help="ignore and do not fill the response cache")
+    run.add_argument(
+        "--cache",
+        action="store_true",
+        help="reuse earlier answers of the same endpoint identity and server fingerprint (default: call it)",
+    )
     run.add_argument("--suites-dir", type=Path, default=DEFAULT_SUITES_DIR)
     run.add_argument("--endpoints-dir", type=Path, default=DEFAULT_ENDPOINTS_DIR)
 
@@ -72,7 +74,7 @@ def _cmd_run(args: argparse.Namespace, console: Console, argv: list[str]) -> int
     if args.resume:
         if args.suite or args.endpoint:
             raise InputError("--resume takes the plan from the stored run; drop --suite/--endpoint", field="--resume")
-        with _opened(args.store) as store:
+        with Store.existing(args.store) as store:
             store.run(args.resume)
             return _replay_and_report(store, args.resume, args.store, console)
     if not args.suite or not args.endpoint:
@@ -82,7 +84,7 @@ def _cmd_run(args: argparse.Namespace, console: Console, argv: list[str]) -> int
         args.endpoint,
         repeats=args.repeats,
         limit=args.limit,
-        use_cache=not args.no_cache,
+        cache=args.cache,
         suites_dir=args.suites_dir,
         endpoints_dir=args.endpoints_dir,
     )
@@ -125,18 +127,6 @@ def _report(store: Store, run_id: str, store_path: Path, console: Console) -> Pa
     return path
 
 
-@contextmanager
-def _opened(path: Path) -> Iterator[Store]:
-    """An existing store; reading commands never create one."""
-    if not path.is_file():
-        raise InputError("store not found", path)
-    store = Store(path)
-    try:
-        yield store
-    finally:
-        store.close()
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = _parser().parse_args(argv)
@@ -149,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             return _cmd_run(args, console, ["evalkit", *argv])
         if args.command in ("show", "score"):
-            with _opened(args.store) as store:
+            with Store.existing(args.store) as store:
                 store.run(args.run_id)
                 if args.command == "score":
                     n = rescore_run(store, args.run_id)
@@ -157,18 +147,17 @@ def main(argv: list[str] | None = None) -> int:
                 _report(store, args.run_id, args.store, out)
             return 0
         if args.command == "runs":
-            with _opened(args.store) as store:
+            with Store.existing(args.store) as store:
                 for r in store.runs():
-                    out.print(f"{r.run_id}  {r.status:<11} {r.endpoint:<28} {','.join(r.plan['suites'])}")
+                    out.print(f"{r.run_id}  {r.status:<11} {r.endpoint:<28} {','.join(r.plan.suites)}", highlight=False)
             return 0
         if args.command == "judge":
-            with _opened(args.store) as store:
+            with Store.existing(args.store) as store:
                 result = judge_run(
                     store,
                     args.run_id,
                     args.endpoint,
                     endpoints_dir=args.endpoints_dir,
-                    console=console,
                     limit=args.limit,
                 )
                 console.print(

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from evalkit.cases import Case
-from evalkit.messages import ToolCall
-from evalkit.response import Response
-from evalkit.scoring import CaseScore, ScoreContext, Scored
-from evalkit.suite import Suite
+from evalkit.inputs.cases import Case
+from evalkit.inputs.suites import Suite
+from evalkit.records import Response, Score, ToolCall
+from evalkit.scoring import ScoreContext, Scored, scorer_for
 
 
 def make_suite(category: str, **kw: Any) -> Suite:
@@ -31,5 +30,6 @@ def ctx(suite: Suite, case: Case, text: str = "", calls: list[ToolCall] | None =
     return ScoreContext(suite, case, Response(text=text, tool_calls=calls or []))
 
 
-def scored(case: Case, score: CaseScore, repeat: int = 0) -> Scored:
-    return Scored(case, repeat, score)
+def scored(case: Case, score: Score, repeat: int = 0, *, category: str) -> Scored[Any]:
+    """The typed view `aggregate` takes, built exactly as the metrics stage builds it."""
+    return scorer_for(category).scored(case, repeat, score)

@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 
 from evalkit.cli import main
-from evalkit.results import load_run
+from evalkit.report.frame import load_run
 from tests.conftest import TEST_KEY_ENV, Project
 from tests.fakeserver import Reply
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from evalkit.endpoints import available_endpoints, load_endpoint
+from evalkit.inputs.endpoints import available_endpoints, load_endpoint
 from evalkit.errors import InputError
 
 SHIPPED = Path(__file__).resolve().parents[1] / "runners" / "endpoints"

@@ -6,10 +6,10 @@ import asyncio
 
 import pytest
 
-from evalkit.endpoints import EndpointProfile
-from evalkit.messages import Message, ToolCall, ToolDef
-from evalkit.providers import CallError, make_provider
-from evalkit.request import Request
+from evalkit.inputs.endpoints import EndpointProfile
+from evalkit.records import Message, ToolCall, ToolDef
+from evalkit.calls.providers import CallError, make_provider
+from evalkit.records import Request
 from tests.fakeserver import FakeLLMServer, Reply
 
 TOOL = ToolDef(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from evalkit.scoring.operations import operations
+from evalkit.metrics.operations import operations
 
 
 def frame(rows: list[dict]) -> pd.DataFrame:  # type: ignore[type-arg]

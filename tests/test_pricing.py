@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from evalkit.pricing import Price
-from evalkit.response import Usage
+from evalkit.inputs.pricing import Price
+from evalkit.records import Usage
 
 
 def test_token_prices_with_cached_input_discount() -> None:

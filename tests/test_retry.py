@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import random
 
-from evalkit.providers.base import CallError, Generation, parse_retry_after
-from evalkit.response import Response
-from evalkit.retry import RetryPolicy, call_with_retries
+from evalkit.calls.providers.base import CallError, Generation, parse_retry_after
+from evalkit.records import Response
+from evalkit.calls.retry import RetryPolicy, call_with_retries
 
 
 def run(errors: list[CallError], policy: RetryPolicy) -> tuple[object, list[float]]:

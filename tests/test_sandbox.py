@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from evalkit.sandbox import ENV_ALLOWLIST, run_sandboxed, sandbox_dir
+from evalkit.scoring.coding.sandbox import ENV_ALLOWLIST, run_sandboxed, sandbox_dir
 
 PY = sys.executable
 

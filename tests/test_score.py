@@ -8,8 +8,8 @@ import sqlite3
 import pytest
 
 from evalkit.cli import main
-from evalkit.metrics import run_metrics
-from evalkit.store import Store
+from evalkit.metrics.suite import run_metrics
+from evalkit.store.core import Store
 from tests.conftest import Project
 from tests.fakeserver import Reply
 

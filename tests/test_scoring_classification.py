@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
 
+from evalkit.inputs.suites import load_suite
 from evalkit.scoring import classification as cls
-from evalkit.suite import load_suite
+from evalkit.scoring import scorer_for
 from tests.helpers import ctx, make_case, make_suite, scored
 
 LABELS = ["refund_request", "order_status", "escalate"]
@@ -48,6 +49,32 @@ def test_invalid_answer_is_unresolved_and_flagged() -> None:
     suite = make_suite("classification")
     result = cls.score(ctx(suite, make_case({"label": "refund_request"}), "dunno"), SETTINGS)
     assert not result.resolved and result.detail["invalid"] and result.detail["predicted"] == cls.INVALID
+    assert result.values["invalid"] == 1.0 and result.values["resolved"] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("settings", "answer"),
+    [
+        (SETTINGS, "refund_request"),
+        (SETTINGS, "Refund request."),
+        (SETTINGS, "order_status"),
+        (SETTINGS, "no idea"),
+        (cls.Settings(labels=LABELS, answer_format="json"), '{"label": "escalate"}'),
+        (cls.Settings(labels=LABELS, answer_format="json"), "{not json"),
+    ],
+)
+def test_score_carries_every_value_and_a_detail_that_round_trips(settings: cls.Settings, answer: str) -> None:
+    suite = make_suite("classification")
+    result = cls.score(ctx(suite, make_case({"label": "refund_request"}), answer), settings)
+    assert result.is_scored
+    assert set(result.values) == {"resolved", *cls.VALUES}
+    assert all(v in (0.0, 1.0) for v in result.values.values())
+    assert result.values["resolved"] == float(bool(result.resolved))
+    detail = scorer_for("classification").detail.model_validate(result.detail)
+    assert isinstance(detail, cls.Detail)
+    assert detail.model_dump(mode="json") == result.detail
+    assert result.values["invalid"] == float(detail.invalid)
+    assert result.values["format_deviation"] == float(detail.format_deviation)
 
 
 def test_metrics_equal_scikit_learn_on_the_same_labels() -> None:
@@ -64,7 +91,7 @@ def test_metrics_equal_scikit_learn_on_the_same_labels() -> None:
     items = []
     for i, (true, answer) in enumerate(pairs):
         case = make_case({"label": true}, case_id=f"c{i}", split="adversarial" if true == "escalate" else "golden")
-        items.append(scored(case, cls.score(ctx(suite, case, answer), SETTINGS)))
+        items.append(scored(case, cls.score(ctx(suite, case, answer), SETTINGS), category="classification"))
     m = cls.aggregate(items, SETTINGS)
     y_true = [t for t, _ in pairs]
     y_pred = [a if a in LABELS else cls.INVALID for _, a in pairs]
@@ -89,6 +116,7 @@ def test_metrics_equal_scikit_learn_on_the_same_labels() -> None:
 def test_no_answers_gives_undefined_metrics_not_zero() -> None:
     m = cls.aggregate([], SETTINGS)
     assert m.values["macro_f1"] is None and m.values["accuracy"] is None
+    assert all(v is None for v in m.values.values()) and set(m.values) == set(cls.METRICS)
 
 
 def test_abstain_label_must_be_a_label() -> None:

@@ -11,12 +11,16 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from evalkit.cases import Case
 from evalkit.errors import InputError
-from evalkit.response import Response
-from evalkit.scoring import coding
-from evalkit.scoring.base import CaseScore, ScoreContext, Scored
-from evalkit.suite import Suite, load_suite
+from evalkit.inputs.cases import Case
+from evalkit.inputs.suites import Suite, load_suite
+from evalkit.metrics.reducers import pass_at_k
+from evalkit.records import Response, Score
+from evalkit.scoring import coding, scorer_for
+from evalkit.scoring.base import ScoreContext, Scored
+from evalkit.scoring.coding import extract
+from evalkit.scoring.coding.detail import FunctionExtractionInfo, PatchExtractionInfo, values_of
+from tests.helpers import scored
 
 ROOT = Path(__file__).parents[1]
 SUITE_PATH = ROOT / "suites" / "coding.yaml"
@@ -50,7 +54,7 @@ def fixture_assets() -> dict[str, dict[str, str]]:
 
 def run(
     case: Case, text: str, settings: coding.Settings = SETTINGS, assets: dict[str, dict[str, str]] | None = None
-) -> CaseScore:
+) -> Score:
     ctx = ScoreContext(make_suite(), case, Response(text=text, finish_reason="stop"), assets or {})
     return coding.score(ctx, settings)
 
@@ -92,6 +96,7 @@ def test_correct_solution_passes() -> None:
     assert d["tests"] == {"total": 3, "passed": 3, "failed": 0, "errors": 0, "skipped": 0}
     assert d["returncode"] == 0 and not d["timed_out"] and d["failures"] == []
     json.dumps(d)  # storable as is
+    assert result.values == {"resolved": 1.0, "test_pass_rate": 1.0, "extraction_failed": 0.0, "timed_out": 0.0}
 
 
 def test_wrong_solution_fails_with_counts() -> None:
@@ -100,6 +105,7 @@ def test_wrong_solution_fails_with_counts() -> None:
     assert result.detail["tests"] == {"total": 3, "passed": 2, "failed": 1, "errors": 0, "skipped": 0}
     assert [f["test"] for f in result.detail["failures"]] == ["test_negative"]
     assert result.detail["returncode"] == 1
+    assert result.values["test_pass_rate"] == pytest.approx(2 / 3) and result.values["resolved"] == 0.0
 
 
 def test_syntax_error_is_a_failed_run_not_an_extraction_failure() -> None:
@@ -119,6 +125,7 @@ def test_infinite_loop_times_out() -> None:
     assert result.detail["timed_out"]
     assert result.detail["killed_signal"] is not None
     assert result.detail["tests"]["total"] == 0 and result.detail["report_error"]
+    assert result.values["timed_out"] == 1.0 and result.values["test_pass_rate"] == 0.0
 
 
 def test_solution_cannot_read_parent_api_keys(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -150,28 +157,28 @@ def test_picks_the_python_block_that_defines_the_entry_point() -> None:
         "A helper:\n```python\ndef helper():\n    return 1\n```\n"
         "The answer:\n```py\ndef add(a, b):\n    return a + b\n```\n"
     )
-    ext = coding.extract_function(text, "add")
+    ext = extract.extract_function(text, "add")
     assert ext.method == "entry_point_block" and ext.language == "py" and ext.blocks == 3
     assert ext.code == "def add(a, b):\n    return a + b\n"
 
 
 def test_bare_fence_and_indented_fence_and_class_entry_points() -> None:
-    bare = coding.extract_function("```\nclass LRU:\n    pass\n```", "LRU")
+    bare = extract.extract_function("```\nclass LRU:\n    pass\n```", "LRU")
     assert bare.method == "entry_point_block" and bare.defines_entry_point
-    indented = coding.extract_function("1. Code:\n   ```python\n   def f():\n       return 1\n   ```\n", "f")
+    indented = extract.extract_function("1. Code:\n   ```python\n   def f():\n       return 1\n   ```\n", "f")
     assert indented.code == "def f():\n    return 1\n"
-    via_import = coding.extract_function("```python\nfrom math import gcd as add\n```", "add")
+    via_import = extract.extract_function("```python\nfrom math import gcd as add\n```", "add")
     assert via_import.method == "entry_point_block"
 
 
 def test_extraction_fallbacks() -> None:
-    first = coding.extract_function("```js\nfunction add(a, b) { return a + b }\n```", "add")
+    first = extract.extract_function("```js\nfunction add(a, b) { return a + b }\n```", "add")
     assert first.method == "first_block" and not first.defines_entry_point and first.language == "js"
-    whole = coding.extract_function("def add(a, b):\n    return a + b\n", "add")
+    whole = extract.extract_function("def add(a, b):\n    return a + b\n", "add")
     assert whole.method == "whole_text" and whole.defines_entry_point
-    assert coding.extract_function("I'm sorry, I can't write that.", "add").code is None
-    assert coding.extract_function("   \n", "add").code is None
-    truncated = coding.extract_function("```python\ndef add(a, b):\n    return a + b\n", "add")  # max_tokens cut
+    assert extract.extract_function("I'm sorry, I can't write that.", "add").code is None
+    assert extract.extract_function("   \n", "add").code is None
+    truncated = extract.extract_function("```python\ndef add(a, b):\n    return a + b\n", "add")  # max_tokens cut
     assert truncated.method == "entry_point_block"
 
 
@@ -180,17 +187,18 @@ def test_extraction_failure_is_recorded_without_running() -> None:
     assert not result.resolved
     assert result.detail["extraction_failed"]
     assert result.detail["tests"]["total"] == 0 and result.detail["returncode"] is None
+    assert result.values["extraction_failed"] == 1.0 and result.values["test_pass_rate"] == 0.0
 
 
 def test_patch_extraction() -> None:
     diff = "--- a/x.py\n+++ b/x.py\n@@ -1 +1 @@\n-a\n+b\n"
-    assert coding.extract_patch(f"Fix:\n```diff\n{diff}```\nDone.") == (diff, "fenced")
-    assert coding.extract_patch(f"```patch\n{diff}```") == (diff, "fenced")
-    raw, method = coding.extract_patch(f"Here is the change.\n{diff}\nHope it helps")
+    assert extract.extract_patch(f"Fix:\n```diff\n{diff}```\nDone.") == (diff, "fenced")
+    assert extract.extract_patch(f"```patch\n{diff}```") == (diff, "fenced")
+    raw, method = extract.extract_patch(f"Here is the change.\n{diff}\nHope it helps")
     assert method == "raw" and raw is not None and raw.startswith("--- a/x.py")
     git_style = "diff --git a/x.py b/x.py\n" + diff
-    assert coding.extract_patch(f"```\n{git_style}```\nthanks") == (git_style, "raw")
-    assert coding.extract_patch("No changes needed.") == (None, None)
+    assert extract.extract_patch(f"```\n{git_style}```\nthanks") == (git_style, "raw")
+    assert extract.extract_patch("No changes needed.") == (None, None)
 
 
 def test_touched_files_from_headers() -> None:
@@ -215,7 +223,8 @@ def test_touched_files_from_headers() -> None:
         "rename from old_name.py\n"
         "rename to new_name.py\n"
     )
-    assert coding.touched_files(diff) == ["new_name.py", "old_name.py", "pkg/mod.py", "pkg/new.py", "tests/test_old.py"]
+    expected = ["new_name.py", "old_name.py", "pkg/mod.py", "pkg/new.py", "tests/test_old.py"]
+    assert extract.touched_files(diff) == expected
 
 
 # --- patch cases (real subprocess runs against the real fixture repository) -------------------------
@@ -342,6 +351,65 @@ def test_missing_fixture_repo_is_an_input_error_not_a_model_failure() -> None:
         run(golden_case("code-g-053"), STOCK_FIX, assets={})
 
 
+# --- the stored score: VALUES on every case, Detail round trip -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("case_id", "text"),
+    [
+        ("fn-add", fenced("def add(a, b):\n    return a + b\n")),  # resolved
+        ("fn-add", fenced("def add(a, b)\n    return a + b\n")),  # syntax error: ran, collection error
+        ("fn-add", "I'm sorry, I can't write that."),  # extraction failed, nothing ran
+        ("code-g-053", STOCK_FIX),  # applied and resolved
+        ("code-g-053", STOCK_FIX.replace("self._levels.get(sku, 0)", "self.levels.get(sku, 0)")),  # not applied
+        ("code-g-053", "Change >= to > in remove()."),  # no diff
+    ],
+    ids=["fn-resolved", "fn-syntax-error", "fn-no-code", "patch-resolved", "patch-not-applied", "patch-no-diff"],
+)
+def test_score_carries_every_value_and_its_detail_round_trips(case_id: str, text: str) -> None:
+    case = ADD_CASE if case_id == "fn-add" else golden_case(case_id)
+    result = run(case, text, assets=fixture_assets())
+    assert result.is_scored and result.error is None and result.resolved is not None
+    assert set(result.values) == {"resolved", *coding.VALUES}
+    assert all(type(v) is float for v in result.values.values())
+    assert result.values["resolved"] == float(result.resolved)
+    typed = coding.Detail.model_validate(json.loads(json.dumps(result.detail)))
+    assert typed.model_dump(mode="json") == result.detail
+    assert typed.kind == case.expected["kind"]
+    assert values_of(typed) == {k: v for k, v in result.values.items() if k != "resolved"}
+    assert scored(case, result, category="coding").detail == typed  # what aggregate will see
+
+
+def test_scorer_spec_exposes_the_package() -> None:
+    spec = scorer_for("coding")
+    assert spec.detail is coding.Detail and spec.values == coding.VALUES and spec.metrics == coding.METRICS
+    assert spec.score is coding.score and spec.aggregate is coding.aggregate
+    assert spec.load_assets is coding.load_fixture_assets and spec.missing_asset is coding.missing_asset
+
+
+def test_detail_fields_must_match_the_kind() -> None:
+    fn = _detail("function").model_dump(mode="json")
+    patch = _detail("patch").model_dump(mode="json")
+    assert isinstance(coding.Detail.model_validate(fn).extraction, FunctionExtractionInfo)
+    assert isinstance(coding.Detail.model_validate(patch).extraction, PatchExtractionInfo)
+    # what the scorer stored before the protocol: function details had no patch-only keys at all
+    patch_only = {"applied", "apply_method", "apply_error", "touched_files", "touched_forbidden"}
+    legacy = {k: v for k, v in fn.items() if k not in patch_only}
+    assert coding.Detail.model_validate(legacy).model_dump(mode="json") == fn
+    bad: list[dict[str, Any]] = [
+        {**fn, "applied": True},
+        {**fn, "extraction": patch["extraction"]},
+        {**patch, "extraction": fn["extraction"]},
+        {**patch, "touched_forbidden": None},
+        {**fn, "tests": {"total": 1, "pased": 1}},
+        {**fn, "unknown": 1},
+        {k: v for k, v in fn.items() if k != "stderr_tail"},
+    ]
+    for raw in bad:
+        with pytest.raises(ValidationError):
+            coding.Detail.model_validate(raw)
+
+
 # --- fixtures, expectations, settings --------------------------------------------------------------
 
 
@@ -398,27 +466,63 @@ def test_settings_defaults_and_strictness() -> None:
 
 
 def test_pass_at_k_hand_computed() -> None:
-    assert coding.pass_at_k(5, 2, 2) == pytest.approx(1 - math.comb(3, 2) / math.comb(5, 2))  # 0.7
-    assert coding.pass_at_k(5, 2, 2) == pytest.approx(0.7)
-    assert coding.pass_at_k(10, 3, 5) == pytest.approx(1 - 21 / 252)
-    assert coding.pass_at_k(5, 0, 3) == 0.0
-    assert coding.pass_at_k(5, 4, 2) == 1.0  # fewer than k failures: some k-subset always passes
-    assert coding.pass_at_k(4, 1, 1) == pytest.approx(0.25)
+    assert pass_at_k(5, 2, 2) == pytest.approx(1 - math.comb(3, 2) / math.comb(5, 2))  # 0.7
+    assert pass_at_k(5, 2, 2) == pytest.approx(0.7)
+    assert pass_at_k(10, 3, 5) == pytest.approx(1 - 21 / 252)
+    assert pass_at_k(5, 0, 3) == 0.0
+    assert pass_at_k(5, 4, 2) == 1.0  # fewer than k failures: some k-subset always passes
+    assert pass_at_k(4, 1, 1) == pytest.approx(0.25)
     exact = 1 - math.comb(190, 100) / math.comb(200, 100)  # large n: the product form stays accurate
-    assert coding.pass_at_k(200, 10, 100) == pytest.approx(exact, rel=1e-9)
+    assert pass_at_k(200, 10, 100) == pytest.approx(exact, rel=1e-9)
     with pytest.raises(ValueError):
-        coding.pass_at_k(3, 1, 4)
+        pass_at_k(3, 1, 4)
 
 
-def _item(case_id: str, kind: str, split: str, repeat: int, resolved: bool, **detail: Any) -> Scored:
+def _detail(kind: str, **fields: Any) -> coding.Detail:
+    """A full, valid Detail of `kind`; `fields` override it (`tests` may give just total and passed)."""
+    base: dict[str, Any] = {
+        "kind": kind,
+        "finish_reason": "stop",
+        "extraction_failed": False,
+        "tests": {"total": 0, "passed": 0},
+        "failures": [],
+        "timed_out": False,
+        "returncode": 0,
+        "killed_signal": None,
+        "stderr_tail": "",
+        "report_error": None,
+    }
+    if kind == "function":
+        base["extraction"] = {
+            "method": "entry_point_block",
+            "blocks": 1,
+            "language": "python",
+            "defines_entry_point": True,
+            "syntax_error": None,
+        }
+    else:
+        base |= {
+            "extraction": {"method": "fenced"},
+            "applied": False,
+            "apply_method": None,
+            "apply_error": None,
+            "touched_files": ["a.py"],
+            "touched_forbidden": [],
+        }
+    base |= fields
+    base["tests"] = {"failed": base["tests"]["total"] - base["tests"]["passed"], **base["tests"]}
+    return coding.Detail.model_validate(base)
+
+
+def _item(case_id: str, kind: str, split: str, repeat: int, resolved: bool, **detail: Any) -> Scored[coding.Detail]:
     expected: dict[str, Any] = (
         {"kind": "function", "entry_point": "f", "tests": "x = 1"}
         if kind == "function"
         else {"kind": "patch", "repo": "r", "tests": "x = 1", "allowed_files": ["a.py"]}
     )
     case = Case(id=case_id, input={}, expected=expected, split=split, tags=[kind, split])  # type: ignore[arg-type]
-    full = {"kind": kind, "extraction_failed": False, "timed_out": False, "tests": {"total": 0, "passed": 0}, **detail}
-    return Scored(case=case, repeat=repeat, score=CaseScore(resolved=resolved, detail=full))
+    typed = _detail(kind, **detail)
+    return scored(case, Score.of(resolved, typed, **values_of(typed)), repeat, category="coding")
 
 
 def test_aggregate_hand_computed() -> None:

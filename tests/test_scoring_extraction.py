@@ -9,11 +9,15 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from evalkit.cases import Case, Split
-from evalkit.response import Response
-from evalkit.scoring.base import CaseScore, ScoreContext, Scored
+from evalkit.inputs.cases import Case, Split
+from evalkit.inputs.suites import Suite, load_suite
+from evalkit.records import Response, Score
+from evalkit.scoring import scorer_for
+from evalkit.scoring.base import ScoreContext, Scored
 from evalkit.scoring.extraction import (
     METRICS,
+    VALUES,
+    Detail,
     Expectation,
     Settings,
     aggregate,
@@ -23,7 +27,7 @@ from evalkit.scoring.extraction import (
     to_date,
     to_number,
 )
-from evalkit.suite import Suite, load_suite
+from tests.helpers import scored
 
 ROOT = Path(__file__).parents[1]
 
@@ -44,6 +48,7 @@ SCORER: dict[str, Any] = {
         "due_date": {"type": "date"},
     }
 }
+SCORER_DNE: dict[str, Any] = {"fields": {"d": {"type": "date"}, "n": {"type": "number"}, "e": {"type": "enum"}}}
 GOLD: dict[str, Any] = {"issuer": "Brightline Analytics LLC", "total_amount": 7550.0, "due_date": None}
 
 
@@ -71,7 +76,7 @@ def run(
     scorer: dict[str, Any] | None = None,
     schema: dict[str, Any] | None = SCHEMA,
     split: Split = "golden",
-) -> CaseScore:
+) -> Score:
     suite = make_suite(scorer, schema)
     text = answer if isinstance(answer, str) else json.dumps(answer)
     ctx = ScoreContext(suite=suite, case=make_case(GOLD if gold is None else gold, split), response=Response(text=text))
@@ -80,7 +85,7 @@ def run(
     return result
 
 
-def kinds(result: CaseScore) -> dict[str, str]:
+def kinds(result: Score) -> dict[str, str]:
     return {name: f["kind"] for name, f in result.detail["fields"].items()}
 
 
@@ -423,25 +428,29 @@ def test_settings_validation() -> None:
 # ---------------------------------------------------------------------------------------------- aggregate
 
 
-def scored(answer: str | dict[str, Any], split: Split = "golden", case_id: str = "c1", repeat: int = 0) -> Scored:
+def answered(
+    answer: str | dict[str, Any], split: Split = "golden", case_id: str = "c1", repeat: int = 0
+) -> Scored[Detail]:
     result = run(answer, split=split)
-    return Scored(case=make_case(GOLD, split, case_id), repeat=repeat, score=result)
+    return scored(make_case(GOLD, split, case_id), result, repeat, category="extraction")
 
 
 def test_aggregate_hand_computed() -> None:
     items = [
         # correct / wrong (tolerance) / hallucinated; schema-valid. tp 1, fp 2, fn 1.
-        scored({"issuer": "Brightline Analytics, LLC", "total_amount": 7550.02, "due_date": "2026-04-13"}, case_id="a"),
+        answered(
+            {"issuer": "Brightline Analytics, LLC", "total_amount": 7550.02, "due_date": "2026-04-13"}, case_id="a"
+        ),
         # all correct, but fenced and total as a string: deviation + schema-invalid; resolved. tp 2.
-        scored(
+        answered(
             '```json\n{"issuer": "Brightline Analytics LLC", "total_amount": "7,550.00", "due_date": null}\n```',
             split="adversarial",
             case_id="b",
         ),
         # unparseable: missing / missing / wrong. fn 2.
-        scored("I cannot help with that.", split="adversarial", case_id="c"),
+        answered("I cannot help with that.", split="adversarial", case_id="c"),
         # correct / missing / correct + extra key "notes" (non-null): schema-invalid. tp 1, fp 1, fn 1.
-        scored(
+        answered(
             {"issuer": "Brightline Analytics LLC", "total_amount": None, "due_date": None, "notes": "rush"}, case_id="d"
         ),
     ]
@@ -496,13 +505,74 @@ def test_aggregate_hand_computed() -> None:
 
 def test_aggregate_counts_every_repeat_and_is_none_when_empty() -> None:
     perfect = {"issuer": "Brightline Analytics LLC", "total_amount": 7550, "due_date": None}
-    items = [scored(perfect, repeat=0), scored({"issuer": "Someone Else"}, repeat=1)]
+    items = [answered(perfect, repeat=0), answered({"issuer": "Someone Else"}, repeat=1)]
     v = aggregate(items, Settings.model_validate(SCORER)).values
     assert v["field_accuracy"] == pytest.approx(4 / 6)  # 3 + (due_date null absent) 1 over 6 pairs
     assert v["adversarial_pass_rate"] is None  # no adversarial cases
     empty = aggregate([], Settings.model_validate(SCORER))
     assert all(empty.values[name] is None for name in METRICS)
     assert empty.tables == {"per_field": {}}
+
+
+# ---------------------------------------------------------------------------------------------- protocol
+
+
+@pytest.mark.parametrize(
+    ("answer", "gold", "scorer", "schema"),
+    [
+        ({"issuer": "Brightline Analytics LLC", "total_amount": 7550, "due_date": None}, None, None, SCHEMA),
+        ({"issuer": "Brightline Analytics, LLC", "total_amount": 7550.02, "due_date": "2026-04-13"}, None, None, None),
+        ('```json\n{"issuer": "Brightline", "total_amount": "7,550.00"}\n```', None, None, SCHEMA),
+        ("I cannot help with that.", None, None, SCHEMA),
+        ({"issuer": ["a", {"b": 1}], "total_amount": {"v": 1}, "due_date": [[]], "notes": "rush"}, None, None, SCHEMA),
+        ({"issuer": "Brightline Analytics LLC", "notes": None}, None, None, None),
+        ({"f": ["Flat White", "Flat White", 3]}, {"f": ["Flat White", "Oat Latte"]}, {"fields": {"f": LIST}}, None),
+        ({"d": "14.03.2026", "n": "n/a", "e": "USD"}, {"d": "2026-03-14", "n": 5, "e": "usd"}, SCORER_DNE, None),
+    ],
+)
+def test_score_carries_every_value_and_its_detail_round_trips(
+    answer: str | dict[str, Any],
+    gold: dict[str, Any] | None,
+    scorer: dict[str, Any] | None,
+    schema: dict[str, Any] | None,
+) -> None:
+    result = run(answer, gold=gold, scorer=scorer, schema=schema)
+    assert result.status == "scored"
+    assert set(result.values) == {"resolved", *VALUES}
+    assert all(isinstance(v, float) for v in result.values.values())
+    assert result.values["resolved"] == float(bool(result.resolved))
+    assert Detail.model_validate(result.detail).model_dump(mode="json") == result.detail
+    assert scored(make_case(gold or GOLD), result, category="extraction").detail == Detail.model_validate(result.detail)
+
+
+def test_values_per_case() -> None:
+    three = run({"issuer": "Brightline Analytics, LLC", "total_amount": 7550.02, "due_date": "2026-04-13"})
+    assert three.values == {
+        "resolved": 0.0,
+        "field_accuracy": pytest.approx(1 / 3),
+        "parsed": 1.0,
+        "format_deviation": 0.0,
+        "schema_valid": 1.0,
+        "hallucinated_fields": 1.0,
+        "missing_fields": 0.0,
+    }
+    unparseable = run("I cannot help with that.")
+    assert unparseable.values["parsed"] == 0.0 and unparseable.values["schema_valid"] == 0.0
+    assert unparseable.values["missing_fields"] == 2.0 and unparseable.values["field_accuracy"] == 0.0
+    extra = run({"issuer": "Brightline Analytics LLC", "total_amount": None, "due_date": None, "notes": "rush"})
+    assert extra.values["hallucinated_fields"] == 1.0 and extra.values["missing_fields"] == 1.0
+    fenced = run('```json\n{"issuer": "Brightline Analytics LLC", "total_amount": 7550, "due_date": null}\n```')
+    assert fenced.values["format_deviation"] == 1.0 and fenced.values["resolved"] == 1.0
+    # Without a schema nothing can violate one: 1.0, the same on every case of the suite.
+    no_schema = run({"issuer": 5}, schema=None)
+    assert no_schema.detail["schema_valid"] is None and no_schema.values["schema_valid"] == 1.0
+
+
+def test_registered_with_the_scorer_protocol() -> None:
+    spec = scorer_for("extraction")
+    assert spec.expectation is Expectation and spec.settings is Settings and spec.detail is Detail
+    assert spec.metrics == METRICS and spec.values == VALUES
+    assert spec.score is score and spec.aggregate is aggregate
 
 
 # ---------------------------------------------------------------------------------------------- the real suite
@@ -521,7 +591,7 @@ def test_real_suite_cases_and_settings_validate_and_gold_answers_resolve() -> No
         result = score(ctx, settings)
         assert result.resolved, (case.id, result.detail)
         assert result.detail["schema_valid"] is True, (case.id, result.detail["schema_errors"])
-        items.append(Scored(case=case, repeat=0, score=result))
+        items.append(scored(case, result, category="extraction"))
     values = aggregate(items, settings).values
     assert values["field_accuracy"] == 1.0 and values["adversarial_pass_rate"] == 1.0
     assert values["field_precision"] == 1.0 and values["hallucinated_fields"] == 0

@@ -6,7 +6,7 @@ import json
 
 import jsonschema
 
-from evalkit.request import Request
+from evalkit.records import Request
 from evalkit.scoring.judge_rubric import JUDGE_SCHEMA, judge_request, parse_judgement
 
 

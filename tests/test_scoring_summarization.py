@@ -9,12 +9,15 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from evalkit.cases import Case
-from evalkit.response import Response
+from evalkit.inputs.cases import Case
+from evalkit.inputs.suites import Suite, load_suite
+from evalkit.records import Response, Score
 from evalkit.scoring import scorer_for
-from evalkit.scoring.base import CaseScore, ScoreContext, Scored
+from evalkit.scoring.base import ScoreContext, Scored
 from evalkit.scoring.summarization import (
     METRICS,
+    VALUES,
+    Detail,
     Expectation,
     Settings,
     aggregate,
@@ -23,7 +26,7 @@ from evalkit.scoring.summarization import (
     score,
     unsupported_content,
 )
-from evalkit.suite import Suite, load_suite
+from tests.helpers import scored
 
 ROOT = Path(__file__).parents[1]
 
@@ -70,7 +73,7 @@ def make_case(
     )
 
 
-def run(text: str, expected: dict[str, Any] | None = None, source: str = SOURCE, **scorer: Any) -> CaseScore:
+def run(text: str, expected: dict[str, Any] | None = None, source: str = SOURCE, **scorer: Any) -> Score:
     suite = make_suite(**scorer)
     settings = Settings.model_validate(suite.scorer)
     return score(ScoreContext(suite=suite, case=make_case(expected, source), response=Response(text=text)), settings)
@@ -113,6 +116,8 @@ def test_registered_with_the_scorer_protocol() -> None:
     assert spec.expectation is Expectation
     assert spec.settings is Settings
     assert "key_fact_coverage" in spec.metrics
+    assert spec.detail is Detail and spec.values == VALUES
+    assert spec.score is score and spec.aggregate is aggregate
 
 
 # ------------------------------------------------------------------ key-fact coverage
@@ -182,7 +187,7 @@ def test_forbidden_strings_are_exact_and_decisive() -> None:
 
 
 def kinds(text: str, source: str = SOURCE) -> list[tuple[str, str]]:
-    return [(u["kind"], u["text"]) for u in unsupported_content(text, source)]
+    return [(u.kind, u.text) for u in unsupported_content(text, source)]
 
 
 def test_numbers_match_in_any_normal_form() -> None:
@@ -275,10 +280,11 @@ def test_html_entities_in_the_source_are_decoded() -> None:
 # ------------------------------------------------------------------ aggregate
 
 
-def scored(case: Case, text: str, repeat: int = 0) -> Scored:
+def answered(case: Case, text: str, repeat: int = 0) -> Scored[Detail]:
     suite = make_suite()
     settings = Settings.model_validate(suite.scorer)
-    return Scored(case, repeat, score(ScoreContext(suite=suite, case=case, response=Response(text=text)), settings))
+    result = score(ScoreContext(suite=suite, case=case, response=Response(text=text)), settings)
+    return scored(case, result, repeat, category="summarization")
 
 
 def test_aggregate_metrics_by_hand() -> None:
@@ -287,9 +293,9 @@ def test_aggregate_metrics_by_hand() -> None:
     )
     case_b = make_case({"key_facts": [STOCK_FACT], "max_words": 80}, case_id="b", split="adversarial")
     items = [
-        scored(case_a, "A refund of $42.50; the jug is out of stock."),  # 10 words, resolved
-        scored(case_a, "A refund of $42.50 by 31 May.", repeat=1),  # 7 words, 1/2 facts, forbidden hit
-        scored(case_b, "The jug is out of stock, Stephanie says, with $999 credit."),  # 11 words, unsupported
+        answered(case_a, "A refund of $42.50; the jug is out of stock."),  # 10 words, resolved
+        answered(case_a, "A refund of $42.50 by 31 May.", repeat=1),  # 7 words, 1/2 facts, forbidden hit
+        answered(case_b, "The jug is out of stock, Stephanie says, with $999 credit."),  # 11 words, unsupported
     ]
     assert [i.score.resolved for i in items] == [True, False, False]
     metrics = aggregate(items, Settings())
@@ -328,6 +334,53 @@ def test_aggregate_of_nothing_is_undefined_not_zero() -> None:
     assert values["unsupported_facts"] == 0
 
 
+# ------------------------------------------------------------------ protocol
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "fmt"),
+    [
+        ("Luis approved a refund of $42.50; the jug is out of stock.", None, "prose"),
+        ("", None, "prose"),
+        ("- A replacment jug.\n- A refund of $42.50.", None, "bullets"),
+        ("A refund of $42.50 plus $20 credit by 13 June, Stephanie said \"all settled\".", None, "prose"),
+        ("A refund lands by 31 May.", one_fact(["refund"], forbidden=["31 May", "500"]), "prose"),
+        ('\x00 "unclosed ¶ 1/1/1 99.99.99 𝟘 \u200b -- • ', None, "bullets"),
+        ("A refund of $42.50; the jug is out of stock." + " ok" * 80, None, "prose"),
+    ],
+)
+def test_score_carries_every_value_and_its_detail_round_trips(
+    text: str, expected: dict[str, Any] | None, fmt: str
+) -> None:
+    result = run(text, expected, format=fmt)
+    assert result.status == "scored"
+    assert set(result.values) == {"resolved", *VALUES}
+    assert all(isinstance(v, float) for v in result.values.values())
+    assert result.values["resolved"] == float(bool(result.resolved))
+    assert Detail.model_validate(result.detail).model_dump(mode="json") == result.detail
+    assert scored(make_case(expected), result, category="summarization").detail == Detail.model_validate(result.detail)
+
+
+def test_values_per_case() -> None:
+    partial = run("A refund of $42.50 by 31 May, Stephanie says.", one_fact(["refund"], ["jug"], forbidden=["31 May"]))
+    assert partial.values == {
+        "resolved": 0.0,
+        "key_fact_coverage": 0.0,
+        "fully_covered": 0.0,
+        "unsupported": 0.0,  # 31 May is in the source; Stephanie is a name, reported only
+        "forbidden": 1.0,
+        "length_ok": 1.0,
+        "format_ok": 1.0,
+        "words": 9.0,
+    }
+    two = run("A refund of $42.50 plus $20 credit.\n- The jug is out of stock." + " ok" * 70)
+    assert two.values["key_fact_coverage"] == 1.0 and two.values["fully_covered"] == 1.0
+    assert two.values["unsupported"] == 1.0 and two.values["length_ok"] == 0.0 and two.values["format_ok"] == 0.0
+    assert two.values["forbidden"] == 0.0  # the case lists no forbidden strings, so none can be present
+    half = run("A refund of $42.50.")
+    assert half.values["key_fact_coverage"] == 0.5 and half.values["words"] == 4.0
+
+
 # ------------------------------------------------------------------ the real suite
 
 
@@ -345,7 +398,7 @@ def test_real_suite_validates_and_gold_answers_resolve() -> None:
         assert result.resolved, (case.id, result.detail)
         assert result.detail["unsupported"] == [], (case.id, result.detail["unsupported"])
         json.dumps(result.detail)
-        items.append(Scored(case, 0, result))
+        items.append(scored(case, result, category="summarization"))
     values = aggregate(items, settings).values
     assert values["key_fact_coverage"] == 1.0
     assert values["adversarial_pass_rate"] == 1.0

@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 
-from evalkit.messages import ToolCall
-from evalkit.providers.base import parse_tool_call
+from evalkit.calls.providers.base import parse_tool_call
+from evalkit.inputs.suites import load_suite
+from evalkit.records import Score, ToolCall
+from evalkit.scoring import scorer_for
 from evalkit.scoring import toolcall as tc
-from evalkit.suite import load_suite
 from tests.helpers import ctx, make_case, make_suite, scored
 
 TOOLS = [
@@ -56,7 +57,7 @@ def call(name: str, args: dict[str, Any] | str, i: int = 0) -> ToolCall:
     return parse_tool_call(f"c{i}", name, args if isinstance(args, str) else json.dumps(args))
 
 
-def run(expected: dict[str, Any], calls: list[ToolCall], text: str = "") -> tc.CaseScore:
+def run(expected: dict[str, Any], calls: list[ToolCall], text: str = "") -> Score:
     return tc.score(ctx(SUITE, make_case(expected), text, calls), SETTINGS)
 
 
@@ -143,8 +144,9 @@ def test_aggregate_rates() -> None:
     items = []
     for i, (exp, calls, split) in enumerate(cases):
         case = make_case(exp, split=split, case_id=f"c{i}")
-        items.append(scored(case, tc.score(ctx(SUITE, case, "", calls), SETTINGS)))
-    v = tc.aggregate(items, SETTINGS).values
+        items.append(scored(case, tc.score(ctx(SUITE, case, "", calls), SETTINGS), category="toolcall"))
+    m = tc.aggregate(items, SETTINGS)
+    v = m.values
     assert v["tool_call_accuracy"] == pytest.approx(2 / 5)
     assert v["relevance"] == pytest.approx(2 / 3)
     assert v["irrelevance"] == pytest.approx(1 / 2)
@@ -152,6 +154,54 @@ def test_aggregate_rates() -> None:
     assert v["argument_accuracy"] == pytest.approx(1 / 3)
     assert v["adversarial_pass_rate"] == pytest.approx(1 / 2)
     assert v["format_failure_rate"] == 0.0
+    assert v["resolved_rate"] == v["tool_call_accuracy"]
+    assert (v["schema_validity"], v["unexpected_argument_rate"], v["call_as_text_rate"]) == (1.0, 0.0, 0.0)
+    assert m.tables == {"calls_by_tool": {"issue_refund": {"calls": 2}, "lookup_order": {"calls": 1}}, "escalations": 0}
+
+
+def test_no_answers_gives_undefined_metrics_not_zero() -> None:
+    m = tc.aggregate([], SETTINGS)
+    assert set(m.values) == set(tc.METRICS) and all(v is None for v in m.values.values())
+
+
+def test_detail_fields_follow_the_mode() -> None:
+    base = {"called": [], "format_failure": False, "parse_failures": [], "call_as_text": None, "unknown_tools": []}
+    assert tc.Detail.model_validate({**base, "mode": "call", "count_ok": True}).pairs == []
+    assert tc.Detail.model_validate({**base, "mode": "no_call", "escalated": False}).count_ok is None
+    for bad in ({"mode": "call"}, {"mode": "call", "count_ok": True, "escalated": False}, {"mode": "no_call"}):
+        with pytest.raises(ValueError, match="detail has"):
+            tc.Detail.model_validate({**base, **bad})
+
+
+NO_CALL = {"mode": "no_call", "calls": [], "escalation_acceptable": True}
+
+
+@pytest.mark.parametrize(
+    ("expected", "calls", "text"),
+    [
+        (REFUND, [call("issue_refund", {"order_id": "OR-10472", "amount": 42.5})], ""),
+        (REFUND, [call("issue_refund", '{"order_id": ')], ""),
+        (REFUND, [], 'Calling {"name": "issue_refund"}'),
+        (REFUND, [call("lookup_order", {"order_id": "OR-1"}, 0), call("no_such_tool", {}, 1)], ""),
+        (NO_CALL, [], "Our return window is 30 days."),
+        (NO_CALL, [call("escalate_to_human", {"reason": "x"})], ""),
+        (NO_CALL, [], "<tool_call>"),
+    ],
+)
+def test_score_carries_every_value_and_a_detail_that_round_trips(
+    expected: dict[str, Any], calls: list[ToolCall], text: str
+) -> None:
+    result = run(expected, calls, text)
+    assert result.is_scored
+    assert set(result.values) == {"resolved", *tc.VALUES}
+    assert all(v in (0.0, 1.0) for v in result.values.values())
+    assert result.values["resolved"] == float(bool(result.resolved))
+    detail = scorer_for("toolcall").detail.model_validate(result.detail)
+    assert isinstance(detail, tc.Detail)
+    assert detail.model_dump(mode="json") == result.detail
+    assert result.values["format_failure"] == float(detail.format_failure)
+    assert result.values["call_as_text"] == float(detail.call_as_text is not None)
+    assert (detail.count_ok is None) == (detail.mode == "no_call") == (detail.escalated is not None)
 
 
 def test_shipped_suite_gold_calls_score_resolved() -> None:

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from evalkit.cli import main
-from evalkit.endpoints import EndpointProfile
+from evalkit.inputs.endpoints import EndpointProfile
 from evalkit.errors import EndpointError
-from evalkit.servers import embedded_model_path, endpoint_server, launched
+from evalkit.calls.servers import embedded_model_path, endpoint_server, launched
 from tests.conftest import Project
 from tests.fakeserver import FakeLLMServer
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from evalkit.store import RESULT_COLUMNS, Store, StoreWriter
+from evalkit.store.core import RESULT_COLUMNS, Store, StoreWriter
 
 
 def row(case_id: str, status: str = "ok", repeat: int = 0) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from evalkit.errors import InputError
-from evalkit.suite import load_suite, load_suites, resolve_suite_paths
+from evalkit.inputs.suites import load_suite, load_suites, resolve_suite_paths
 from tests.conftest import Project
 
 

@@ -1,23 +1,29 @@
-"""Scorers, one module per category (see `base.py` for the protocol)."""
+"""Scorers, one module (or package) per category (see `base.py` for the protocol)."""
 
 from __future__ import annotations
 
 import importlib
 from functools import cache
 
-from evalkit.scoring.base import CaseScore, Metrics, ScoreContext, Scored, ScorerSpec
+from evalkit.errors import InputError
+from evalkit.scoring.base import Metrics, ScoreContext, Scored, ScorerSpec
 
 CATEGORIES = ("classification", "extraction", "summarization", "coding", "toolcall")
 
 
 @cache
 def scorer_for(category: str) -> ScorerSpec:
+    """The category's scorer, imported on first use so a run only loads the stacks it needs."""
+    if category not in CATEGORIES:
+        raise InputError(f"unknown category {category!r}; one of: {', '.join(CATEGORIES)}", field="category")
     module = importlib.import_module(f"evalkit.scoring.{category}")
     return ScorerSpec(
         category=category,
         expectation=module.Expectation,
         settings=module.Settings,
+        detail=module.Detail,
         metrics=tuple(module.METRICS),
+        values=tuple(module.VALUES),
         score=module.score,
         aggregate=module.aggregate,
         load_assets=getattr(module, "load_fixture_assets", None),
@@ -25,4 +31,4 @@ def scorer_for(category: str) -> ScorerSpec:
     )
 
 
-__all__ = ["CATEGORIES", "CaseScore", "Metrics", "ScoreContext", "Scored", "ScorerSpec", "scorer_for"]
+__all__ = ["CATEGORIES", "Metrics", "ScoreContext", "Scored", "ScorerSpec", "scorer_for"]

@@ -1,15 +1,18 @@
-"""The scorer protocol: one module per category, each a handful of plain functions.
+"""The scorer protocol: one module (or package) per category, each a handful of plain functions.
 
 A scorer module defines:
 - `Expectation`: pydantic model for a case's `expected` block (validated when the suite loads);
 - `Settings`: pydantic model for the suite's `scorer:` block (validated when the suite loads);
+- `Detail`: pydantic model of what `score` found on one answer (stored as JSON, read back typed);
 - `METRICS`: the names `aggregate` reports; a suite's `primary_metric` must be one of them;
-- `score(ctx, settings) -> CaseScore`: one answered case -> `resolved` + detail (JSON-able);
-- `aggregate(items, settings) -> Metrics`: all scored cases of a suite -> metrics.
+- `VALUES`: the named numeric per-case values `score` puts on every scored case (besides `resolved`);
+- `score(ctx, settings) -> Score`: one answered case -> `Score.of(resolved, Detail(...), **values)`;
+- `aggregate(items, settings) -> Metrics`: the *scored* cases of a suite -> metrics.
 
 Scoring is a pure function of what the store holds (suite, case, canonical response, suite assets), so
-`evalkit score RUN` reproduces exactly what `evalkit run` computed. Infrastructure errors are never
-passed to a scorer: they are not answers.
+`evalkit score RUN` reproduces exactly what `evalkit run` computed. Infrastructure errors, truncated
+answers and scorer errors never reach `aggregate`: the metrics layer counts them and skips them, the
+way inspect_ai lets a sample be unscored instead of crashing the metric.
 """
 
 from __future__ import annotations
@@ -17,37 +20,48 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel
 
-from evalkit.cases import Case
-from evalkit.response import Response
-from evalkit.suite import Suite
+from evalkit.inputs.cases import Case
+from evalkit.records import Response, Score, ToolDef
+
+D = TypeVar("D", bound=BaseModel)
+
+
+class SuiteView(Protocol):
+    """What a scorer may read of its suite. A protocol, not the `Suite` model, so the scorers never
+    import the suite loader that calls them (the loader asks the scorer registry to check a suite)."""
+
+    @property
+    def tools(self) -> list[ToolDef]: ...
+
+    @property
+    def output_schema(self) -> dict[str, Any] | None: ...
 
 
 @dataclass(frozen=True)
 class ScoreContext:
-    suite: Suite
+    suite: SuiteView
     case: Case
     response: Response
     assets: dict[str, dict[str, str]] = field(default_factory=dict)
     """Files the suite ships besides its cases (coding repository fixtures): name -> path -> text."""
 
 
-class CaseScore(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    resolved: bool
-    """Scored correct: the unit of "cost per resolved task" and of pairing cases across runs."""
-    detail: dict[str, Any] = Field(default_factory=dict)
-
-
 @dataclass(frozen=True)
-class Scored:
+class Scored(Generic[D]):
+    """A scored case as `aggregate` sees it: the case, the repeat, the stored score and its typed detail."""
+
     case: Case
     repeat: int
-    score: CaseScore
+    score: Score
+    detail: D
+
+    @property
+    def resolved(self) -> bool:
+        return bool(self.score.resolved)
 
 
 @dataclass
@@ -63,13 +77,19 @@ class ScorerSpec:
     category: str
     expectation: type[BaseModel]
     settings: type[BaseModel]
+    detail: type[BaseModel]
     metrics: tuple[str, ...]
-    score: Callable[[ScoreContext, Any], CaseScore]
-    aggregate: Callable[[Sequence[Scored], Any], Metrics]
+    values: tuple[str, ...]
+    score: Callable[[ScoreContext, Any], Score]
+    aggregate: Callable[[Sequence[Scored[Any]], Any], Metrics]
     load_assets: Callable[[Path, Any], dict[str, dict[str, str]]] | None = None
     """Files a suite needs besides its cases, snapshotted into the store with it (coding fixtures)."""
     missing_asset: Callable[[dict[str, Any], dict[str, dict[str, str]]], str | None] | None = None
     """Why a case's expectation refers to an asset the suite does not have (None when fine)."""
+
+    def scored(self, case: Case, repeat: int, score: Score) -> Scored[Any]:
+        """The typed view `aggregate` takes; only for `scored` scores."""
+        return Scored(case, repeat, score, self.detail.model_validate(score.detail))
 
 
 def rate(numerator: float, denominator: float) -> float | None:

@@ -15,9 +15,13 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
-from evalkit.scoring.base import CaseScore, Metrics, ScoreContext, Scored, rate
+from evalkit.records import Score
+from evalkit.scoring.base import Metrics, ScoreContext, Scored, rate
 
 INVALID = "<invalid>"
+"""What `predicted` holds when the answer is not a label; a column of its own in the confusion matrix."""
+
+ParseHow = Literal["exact", "tolerant", "json", "invalid"]
 
 METRICS = (
     "accuracy",
@@ -32,6 +36,10 @@ METRICS = (
     "resolved_rate",
     "adversarial_pass_rate",
 )
+
+VALUES = ("invalid", "format_deviation")
+"""Per-case 0/1 values a paired test resamples: `invalid_rate` averages the first over cases, and the
+second is the strictness cost a tolerant parser hides (an answer that only a lenient reading accepts)."""
 
 
 class Expectation(BaseModel):
@@ -59,6 +67,22 @@ class Settings(BaseModel):
         return self
 
 
+class Detail(BaseModel):
+    """What `score` found on one answer; the key names are those stored runs already carry."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    expected: str
+    """The gold label, copied so the confusion matrix needs only the stored scores."""
+    predicted: str
+    """The parsed label, or `INVALID`."""
+    parse: ParseHow
+    """How the label was found: verbatim, by the tolerant reading, from the JSON field, or not at all."""
+    invalid: bool
+    format_deviation: bool
+    """Found only by the tolerant reading: right or wrong, a strict consumer would have rejected it."""
+
+
 _FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.S)
 
 
@@ -70,7 +94,7 @@ def _canon(text: str) -> str:
     return re.sub(r"[\s\-]+", "_", text.casefold())
 
 
-def parse_label(text: str, settings: Settings) -> tuple[str, str]:
+def parse_label(text: str, settings: Settings) -> tuple[str, ParseHow]:
     """(label or INVALID, how it was found: exact | tolerant | json | invalid)."""
     raw = text.strip()
     if settings.answer_format == "json":
@@ -102,27 +126,35 @@ def parse_label(text: str, settings: Settings) -> tuple[str, str]:
     return INVALID, "invalid"
 
 
-def score(ctx: ScoreContext, settings: Settings) -> CaseScore:
+def score(ctx: ScoreContext, settings: Settings) -> Score:
     expected = Expectation.model_validate(ctx.case.expected)
     predicted, how = parse_label(ctx.response.text, settings)
-    return CaseScore(
-        resolved=predicted == expected.label,
-        detail={
-            "expected": expected.label,
-            "predicted": predicted,
-            "parse": how,
-            "invalid": predicted == INVALID,
-            "format_deviation": how == "tolerant",
-        },
+    detail = Detail(
+        expected=expected.label,
+        predicted=predicted,
+        parse=how,
+        invalid=predicted == INVALID,
+        format_deviation=how == "tolerant",
+    )
+    return Score.of(
+        predicted == expected.label,
+        detail,
+        invalid=float(detail.invalid),
+        format_deviation=float(detail.format_deviation),
     )
 
 
-def aggregate(items: Sequence[Scored], settings: Settings) -> Metrics:
-    y_true = [str(i.score.detail["expected"]) for i in items]
-    y_pred = [str(i.score.detail["predicted"]) for i in items]
+def aggregate(items: Sequence[Scored[Detail]], settings: Settings) -> Metrics:
+    """Label metrics over the scored cases, with scikit-learn's definitions so they can be checked.
+
+    Per-label rows cover every declared label (support 0 included); the averaged F1s cover only the
+    labels that occur, so a label no case uses does not drag the macro average to zero.
+    """
     values: dict[str, float | int | None] = {name: None for name in METRICS}
     if not items:
         return Metrics(values)
+    y_true = [i.detail.expected for i in items]
+    y_pred = [i.detail.predicted for i in items]
     labels = list(settings.labels)
     p, r, f, support = precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
     per_label = {
@@ -137,11 +169,11 @@ def aggregate(items: Sequence[Scored], settings: Settings) -> Metrics:
             values["macro_precision"], values["macro_recall"] = float(ap), float(ar)
     matrix_labels = [*labels, INVALID]
     matrix = confusion_matrix(y_true, y_pred, labels=matrix_labels)
-    resolved = [i.score.resolved for i in items]
-    adversarial = [i.score.resolved for i in items if i.case.split == "adversarial"]
+    resolved = [i.resolved for i in items]
+    adversarial = [i.resolved for i in items if i.case.split == "adversarial"]
     values["accuracy"] = rate(sum(resolved), len(resolved))
     values["resolved_rate"] = values["accuracy"]
-    values["invalid_rate"] = rate(sum(p == INVALID for p in y_pred), len(y_pred))
+    values["invalid_rate"] = rate(sum(i.detail.invalid for i in items), len(items))
     values["adversarial_pass_rate"] = rate(sum(adversarial), len(adversarial))
     if settings.abstain_label is not None:
         values["abstain_precision"] = per_label[settings.abstain_label]["precision"]

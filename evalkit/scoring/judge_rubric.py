@@ -15,8 +15,7 @@ from typing import Any
 
 import jsonschema
 
-from evalkit.messages import Message
-from evalkit.request import Request
+from evalkit.records import Message, Request
 
 JUDGE_SCHEMA: dict[str, Any] = {
     "type": "object",

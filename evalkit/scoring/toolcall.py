@@ -16,10 +16,10 @@ from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 import jsonschema
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from evalkit.messages import ToolCall, ToolDef
-from evalkit.scoring.base import CaseScore, Metrics, ScoreContext, Scored, rate
+from evalkit.records import Score, ToolCall, ToolDef
+from evalkit.scoring.base import Metrics, ScoreContext, Scored, rate
 
 METRICS = (
     "tool_call_accuracy",
@@ -35,7 +35,12 @@ METRICS = (
     "adversarial_pass_rate",
 )
 
+VALUES = ("format_failure", "call_as_text")
+"""Per-case 0/1 values a paired test resamples: the two format rates are averages over every case, and
+they are what a different parser or chat template changes, so a comparison must see them per case."""
+
 Normaliser = Literal["strip", "lower", "collapse_ws"]
+Mode = Literal["call", "no_call"]
 
 
 class ExpectedCall(BaseModel):
@@ -51,7 +56,7 @@ class ExpectedCall(BaseModel):
 class Expectation(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    mode: Literal["call", "no_call"]
+    mode: Mode
     calls: list[ExpectedCall] = Field(default_factory=list)
     escalation_acceptable: bool = False
 
@@ -62,6 +67,71 @@ class Settings(BaseModel):
     string_normalize: list[Normaliser] = Field(default_factory=lambda: list[Normaliser](["strip", "lower"]))
     escalation_tool: str | None = None
     number_tolerance: float = 1e-6
+
+
+class CallPair(BaseModel):
+    """One predicted call paired with one expected call, with what is wrong named argument by argument."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    expected: str
+    got: str
+    name_ok: bool
+    missing: list[str]
+    """Required arguments the call left out."""
+    wrong_values: list[str]
+    """Required or constrained optional arguments whose value is none of the acceptable ones."""
+    unexpected: list[str]
+    """Arguments the expectation neither requires nor allows."""
+    schema_errors: list[str]
+    """The first few JSON-Schema violations against the tool's declared parameters."""
+    correct: bool
+
+
+class CalledTool(BaseModel):
+    """A call as the model made it, minus the raw string (kept in the stored response)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    arguments: dict[str, Any] | None
+    """None exactly when the arguments did not parse (`parse_error` says why)."""
+    parse_error: str | None
+
+
+class Detail(BaseModel):
+    """What `score` found on one answer; the key names are those stored runs already carry.
+
+    A must-call case has `pairs` and `count_ok`; a must-not-call case has `escalated`. The validator
+    holds that, so `aggregate` can read either without guarding against a missing value.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    mode: Mode
+    called: list[CalledTool]
+    format_failure: bool
+    """Arguments that did not parse, or a call written out as text instead of made."""
+    parse_failures: list[str]
+    """Names of the calls whose arguments did not parse."""
+    call_as_text: str | None
+    """The tool named by a call spelled out in the text (or `<tool_call>`), when no call was made."""
+    unknown_tools: list[str]
+    """Names of calls to tools the suite does not declare."""
+    escalated: bool | None = None
+    """must-not-call only: the answer was a single well-formed call to an acceptable escalation tool."""
+    pairs: list[CallPair] = Field(default_factory=list)
+    """must-call only: predicted calls paired with expected ones (order-insensitive, best pairing)."""
+    count_ok: bool | None = None
+    """must-call only: as many calls as expected (parallel calls must all be made, no extra ones)."""
+
+    @model_validator(mode="after")
+    def _fields_match_mode(self) -> Detail:
+        if self.mode == "call" and (self.count_ok is None or self.escalated is not None):
+            raise ValueError("a must-call detail has count_ok and no escalated")
+        if self.mode == "no_call" and (self.escalated is None or self.count_ok is not None or self.pairs):
+            raise ValueError("a must-not-call detail has escalated and no count_ok or pairs")
+        return self
 
 
 _OPS: dict[str, Callable[[str], str]] = {
@@ -92,7 +162,7 @@ def values_equal(got: Any, want: Any, settings: Settings) -> bool:
     return bool(_norm(got, settings) == _norm(want, settings))
 
 
-def compare_call(got: ToolCall, want: ExpectedCall, tools: dict[str, ToolDef], settings: Settings) -> dict[str, Any]:
+def compare_call(got: ToolCall, want: ExpectedCall, tools: dict[str, ToolDef], settings: Settings) -> CallPair:
     """Argument-by-argument verdict for one predicted call against one expected call."""
     args = got.arguments or {}
     missing = sorted(k for k in want.args if k not in args)
@@ -120,14 +190,16 @@ def compare_call(got: ToolCall, want: ExpectedCall, tools: dict[str, ToolDef], s
         and not unexpected
         and not schema_errors
     )
-    return {
-        "name_ok": name_ok,
-        "missing": missing,
-        "wrong_values": wrong + wrong_optional,
-        "unexpected": unexpected,
-        "schema_errors": schema_errors,
-        "correct": correct,
-    }
+    return CallPair(
+        expected=want.name,
+        got=got.name,
+        name_ok=name_ok,
+        missing=missing,
+        wrong_values=wrong + wrong_optional,
+        unexpected=unexpected,
+        schema_errors=schema_errors,
+        correct=correct,
+    )
 
 
 _TEXT_CALL = re.compile(r"<tool_call>|\"(name|function)\"\s*:\s*\"(?P<name>[A-Za-z0-9_]+)\"")
@@ -150,80 +222,91 @@ def call_written_as_text(text: str, tools: dict[str, ToolDef]) -> str | None:
 
 def _best_assignment(
     got: list[ToolCall], want: list[ExpectedCall], tools: dict[str, ToolDef], settings: Settings
-) -> list[tuple[int, int, dict[str, Any]]]:
-    """Pair predicted with expected calls, order-insensitive, maximising correct pairs."""
-    best: list[tuple[int, int, dict[str, Any]]] = []
+) -> list[CallPair]:
+    """Pair predicted with expected calls, order-insensitive, maximising correct pairs (in expected order)."""
+    best: list[CallPair] = []
     best_key = (-1, -1)
     k = min(len(got), len(want))
     for chosen in itertools.permutations(range(len(got)), k):
-        pairs = [(g, w, compare_call(got[g], want[w], tools, settings)) for w, g in enumerate(chosen)]
-        key = (sum(p[2]["correct"] for p in pairs), sum(p[2]["name_ok"] for p in pairs))
+        pairs = [compare_call(got[g], want[w], tools, settings) for w, g in enumerate(chosen)]
+        key = (sum(p.correct for p in pairs), sum(p.name_ok for p in pairs))
         if key > best_key:
             best, best_key = pairs, key
     return best
 
 
-def score(ctx: ScoreContext, settings: Settings) -> CaseScore:
+def score(ctx: ScoreContext, settings: Settings) -> Score:
     expected = Expectation.model_validate(ctx.case.expected)
     tools = {t.name: t for t in ctx.suite.tools}
     calls = ctx.response.tool_calls
     parse_failures = [c.name for c in calls if c.parse_error is not None]
     as_text = call_written_as_text(ctx.response.text, tools) if not calls else None
-    unknown = [c.name for c in calls if c.name not in tools]
-    detail: dict[str, Any] = {
-        "mode": expected.mode,
-        "called": [{"name": c.name, "arguments": c.arguments, "parse_error": c.parse_error} for c in calls],
-        "format_failure": bool(parse_failures) or as_text is not None,
-        "parse_failures": parse_failures,
-        "call_as_text": as_text,
-        "unknown_tools": unknown,
-    }
+    format_failure = bool(parse_failures) or as_text is not None
+    escalated: bool | None = None
+    pairs: list[CallPair] = []
+    count_ok: bool | None = None
     if expected.mode == "no_call":
-        escalation_only = (
+        escalated = (
             expected.escalation_acceptable
             and settings.escalation_tool is not None
             and len(calls) == 1
             and calls[0].name == settings.escalation_tool
             and calls[0].parse_error is None
         )
-        detail["escalated"] = escalation_only
-        resolved = (not calls and as_text is None) or escalation_only
-        return CaseScore(resolved=resolved, detail=detail)
-    pairs = _best_assignment(calls, expected.calls, tools, settings)
-    detail["pairs"] = [{"expected": expected.calls[w].name, "got": calls[g].name, **v} for g, w, v in pairs]
-    detail["count_ok"] = len(calls) == len(expected.calls)
-    resolved = detail["count_ok"] and all(v["correct"] for _, _, v in pairs) and not detail["format_failure"]
-    return CaseScore(resolved=bool(resolved), detail=detail)
+        resolved = (not calls and as_text is None) or escalated
+    else:
+        pairs = _best_assignment(calls, expected.calls, tools, settings)
+        count_ok = len(calls) == len(expected.calls)
+        resolved = count_ok and all(p.correct for p in pairs) and not format_failure
+    detail = Detail(
+        mode=expected.mode,
+        called=[CalledTool(name=c.name, arguments=c.arguments, parse_error=c.parse_error) for c in calls],
+        format_failure=format_failure,
+        parse_failures=parse_failures,
+        call_as_text=as_text,
+        unknown_tools=[c.name for c in calls if c.name not in tools],
+        escalated=escalated,
+        pairs=pairs,
+        count_ok=count_ok,
+    )
+    return Score.of(resolved, detail, format_failure=float(format_failure), call_as_text=float(as_text is not None))
 
 
-def aggregate(items: Sequence[Scored], settings: Settings) -> Metrics:
+def aggregate(items: Sequence[Scored[Detail]], settings: Settings) -> Metrics:
+    """Rates over the scored cases; per-call rates count expected calls, so a missing call counts as wrong.
+
+    `name_accuracy` and `argument_accuracy` divide by the calls the cases expected (a call never made
+    is a wrong one), while `schema_validity` and `unexpected_argument_rate` describe the calls that
+    were made and paired.
+    """
     values: dict[str, float | int | None] = {name: None for name in METRICS}
     if not items:
         return Metrics(values)
-    must_call = [i for i in items if i.score.detail["mode"] == "call"]
-    must_not = [i for i in items if i.score.detail["mode"] == "no_call"]
-    pairs = [p for i in must_call for p in i.score.detail["pairs"]]
-    expected_calls = sum(len(i.case.expected["calls"]) for i in must_call)
-    made = [c for i in items for c in i.score.detail["called"]]
-    adversarial = [i.score.resolved for i in items if i.case.split == "adversarial"]
+    must_call = [i for i in items if i.detail.mode == "call"]
+    must_not = [i for i in items if i.detail.mode == "no_call"]
+    pairs = [p for i in must_call for p in i.detail.pairs]
+    expected_calls = sum(len(Expectation.model_validate(i.case.expected).calls) for i in must_call)
+    adversarial = [i.resolved for i in items if i.case.split == "adversarial"]
+    resolved = sum(i.resolved for i in items)
     values.update(
         {
-            "tool_call_accuracy": rate(sum(i.score.resolved for i in items), len(items)),
-            "resolved_rate": rate(sum(i.score.resolved for i in items), len(items)),
-            "relevance": rate(sum(bool(i.score.detail["called"]) for i in must_call), len(must_call)),
-            "irrelevance": rate(sum(i.score.resolved for i in must_not), len(must_not)),
-            "name_accuracy": rate(sum(p["name_ok"] for p in pairs), expected_calls),
-            "argument_accuracy": rate(sum(p["correct"] for p in pairs), expected_calls),
-            "format_failure_rate": rate(sum(i.score.detail["format_failure"] for i in items), len(items)),
-            "call_as_text_rate": rate(sum(i.score.detail["call_as_text"] is not None for i in items), len(items)),
-            "schema_validity": rate(sum(not p["schema_errors"] for p in pairs), len(pairs)),
-            "unexpected_argument_rate": rate(sum(bool(p["unexpected"]) for p in pairs), len(pairs)),
+            "tool_call_accuracy": rate(resolved, len(items)),
+            "resolved_rate": rate(resolved, len(items)),
+            "relevance": rate(sum(bool(i.detail.called) for i in must_call), len(must_call)),
+            "irrelevance": rate(sum(i.resolved for i in must_not), len(must_not)),
+            "name_accuracy": rate(sum(p.name_ok for p in pairs), expected_calls),
+            "argument_accuracy": rate(sum(p.correct for p in pairs), expected_calls),
+            "format_failure_rate": rate(sum(i.detail.format_failure for i in items), len(items)),
+            "call_as_text_rate": rate(sum(i.detail.call_as_text is not None for i in items), len(items)),
+            "schema_validity": rate(sum(not p.schema_errors for p in pairs), len(pairs)),
+            "unexpected_argument_rate": rate(sum(bool(p.unexpected) for p in pairs), len(pairs)),
             "adversarial_pass_rate": rate(sum(adversarial), len(adversarial)),
         }
     )
     by_tool: dict[str, dict[str, int]] = {}
-    for c in made:
-        by_tool.setdefault(c["name"], {"calls": 0})["calls"] += 1
+    for i in items:
+        for c in i.detail.called:
+            by_tool.setdefault(c.name, {"calls": 0})["calls"] += 1
     return Metrics(
-        values, {"calls_by_tool": by_tool, "escalations": sum(bool(i.score.detail.get("escalated")) for i in must_not)}
+        values, {"calls_by_tool": by_tool, "escalations": sum(bool(i.detail.escalated) for i in must_not)}
     )

@@ -1,0 +1,73 @@
+"""What makes an answer reusable: the endpoint's identity and the server's fingerprint.
+
+A cached answer is only honest when nothing that can change the answer has changed. The key therefore
+covers: the wire settings of the profile (kind, model, base URL, omitted parameters, response format,
+extra body, reasoning budget); for the embedded model the GGUF file's sha256 and every launch argument
+(chat format, context size, threads); for a scripted endpoint the script's sha256; what the server
+reports about itself before any call (model list with checkpoint roots and context lengths, the vLLM
+version); the `system_fingerprint` the server stamps on its answers; the request hash; and the repeat
+index. Two serving configurations of one model never share an answer, and an upgraded server misses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from evalkit.calls.providers.scripted import file_sha256
+from evalkit.inputs.endpoints import EndpointProfile, LocalServer
+from evalkit.inputs.identity import digest
+from evalkit.requests.plan import WorkItem
+
+
+@cache
+def _sha256_of(path: str, size: int, mtime_ns: int) -> str:
+    """A model file is hundreds of MB; hash it once per process and content version."""
+    return file_sha256(Path(path))
+
+
+def _file_digest(path: Path) -> str:
+    st = path.stat()
+    return _sha256_of(str(path.resolve()), st.st_size, st.st_mtime_ns)
+
+
+def endpoint_identity(profile: EndpointProfile) -> dict[str, Any]:
+    """Everything about the endpoint that can change an answer, before the server is asked."""
+    ident = profile.wire_settings()
+    if profile.kind == "local":
+        from evalkit.calls.servers import local_model_path
+
+        launch = profile.launch or LocalServer()
+        ident["model_file_sha256"] = _file_digest(local_model_path(profile))
+        ident["launch"] = launch.model_dump(mode="json", exclude={"model_path", "startup_timeout_s"})
+    elif profile.kind == "scripted" and profile.script is not None:
+        ident["script_sha256"] = _file_digest(Path(profile.script))
+    else:
+        ident["base_url"] = (profile.base_url or "").rstrip("/")
+        if profile.launch is not None:
+            ident["launch"] = profile.launch.model_dump(mode="json", exclude={"startup_timeout_s"})
+    return ident
+
+
+_FINGERPRINT_KEYS = ("models", "model_details", "vllm_version", "script_sha256")
+
+
+def server_fingerprint(server: dict[str, Any]) -> dict[str, Any]:
+    """The parts of what a server said about itself that identify what it serves (not where: a
+    launched server's port changes every run)."""
+    return {k: server[k] for k in _FINGERPRINT_KEYS if server.get(k) is not None}
+
+
+@dataclass(frozen=True)
+class CacheKeys:
+    identity_hash: str
+    fingerprint_hash: str
+
+    @classmethod
+    def of(cls, profile: EndpointProfile, server: dict[str, Any]) -> CacheKeys:
+        return cls(digest(endpoint_identity(profile)), digest(server_fingerprint(server)))
+
+    def key(self, item: WorkItem, system_fingerprint: str | None) -> str:
+        return digest([self.identity_hash, self.fingerprint_hash, system_fingerprint, item.request_hash, item.repeat])

@@ -1,0 +1,290 @@
+"""OpenAI Chat Completions through the official `openai` SDK.
+
+Used for OpenAI itself and for every OpenAI-compatible host (DeepSeek, Together, Fireworks, Groq,
+Gemini's compatibility layer), vLLM and the embedded llama.cpp server: one code path for all of them.
+The SDK's own retries are off; the engine retries so that every attempt is counted and costed.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import openai
+
+from evalkit.calls.providers.base import (
+    CallContext,
+    CallError,
+    Generation,
+    describe_models,
+    kind_for_status,
+    normalise_finish,
+    parse_retry_after,
+    parse_tool_call,
+)
+from evalkit.inputs.endpoints import EndpointProfile
+from evalkit.records import FinishReason, Message, Request, Response, Usage
+
+_FINISH: dict[str, FinishReason] = {
+    "stop": "stop",
+    "length": "length",
+    "tool_calls": "tool_calls",
+    "function_call": "tool_calls",
+    "content_filter": "content_filter",
+}
+
+
+def to_openai_messages(messages: list[Message]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for m in messages:
+        if m.role == "tool":
+            out.append({"role": "tool", "tool_call_id": m.tool_call_id, "content": m.content or ""})
+        elif m.role == "assistant":
+            # "" rather than null beside tool calls: OpenAI and vLLM take both, llama.cpp's server only "".
+            msg: dict[str, Any] = {"role": "assistant", "content": m.content or ""}
+            if m.tool_calls:
+                msg["tool_calls"] = [
+                    {
+                        "id": c.id,
+                        "type": "function",
+                        "function": {
+                            "name": c.name,
+                            "arguments": c.raw_arguments or json.dumps(c.arguments or {}),
+                        },
+                    }
+                    for c in m.tool_calls
+                ]
+            out.append(msg)
+        else:
+            out.append({"role": m.role, "content": m.content or ""})
+    return out
+
+
+def to_openai_params(request: Request, profile: EndpointProfile) -> dict[str, Any]:
+    params: dict[str, Any] = {"model": profile.model, "messages": to_openai_messages(request.messages)}
+    reasoning = profile.reasoning
+    limit = reasoning.output_limit(request.max_tokens) if reasoning else request.max_tokens
+    # OpenAI's current models reject max_tokens; compatible servers mostly only know max_tokens.
+    params["max_completion_tokens" if profile.kind == "openai" else "max_tokens"] = limit
+    if reasoning is not None and reasoning.effort is not None:
+        params["reasoning_effort"] = reasoning.effort
+    if request.temperature is not None and "temperature" not in profile.omit_params:
+        params["temperature"] = request.temperature
+    if request.top_p is not None and "top_p" not in profile.omit_params:
+        params["top_p"] = request.top_p
+    if request.seed is not None and "seed" not in profile.omit_params:
+        params["seed"] = request.seed
+    if request.tools:
+        params["tools"] = [
+            {
+                "type": "function",
+                "function": {"name": t.name, "description": t.description, "parameters": t.parameters},
+            }
+            for t in request.tools
+        ]
+        choice = request.tool_choice
+        if choice in ("auto", "required", "none"):
+            params["tool_choice"] = choice
+        elif choice:
+            params["tool_choice"] = {"type": "function", "function": {"name": choice}}
+    if request.response_schema is not None and profile.response_format == "json_schema":
+        params["response_format"] = {
+            "type": "json_schema",
+            "json_schema": {"name": "output", "schema": request.response_schema},
+        }
+    elif request.response_schema is not None and profile.response_format == "json_object":
+        params["response_format"] = {"type": "json_object", "schema": request.response_schema}
+    if profile.extra_body:
+        params["extra_body"] = profile.extra_body
+    return params
+
+
+def _usage(raw: Any) -> Usage:
+    if raw is None:
+        return Usage()
+    details = getattr(raw, "prompt_tokens_details", None)
+    cached = getattr(details, "cached_tokens", None) or 0
+    return Usage(
+        input_tokens=raw.prompt_tokens or 0,
+        cached_input_tokens=cached,
+        output_tokens=raw.completion_tokens or 0,
+    )
+
+
+def classify(exc: Exception) -> CallError:
+    if isinstance(exc, openai.APITimeoutError):
+        return CallError("timeout", "request timed out")
+    if isinstance(exc, openai.APIConnectionError):
+        cause = exc.__cause__ or exc
+        return CallError("connection", f"{type(cause).__name__}: {cause}".strip())
+    if isinstance(exc, openai.APIStatusError):
+        return CallError(
+            kind_for_status(exc.status_code),
+            _status_message(exc),
+            exc.status_code,
+            parse_retry_after(exc.response.headers),
+        )
+    if isinstance(exc, openai.APIResponseValidationError | json.JSONDecodeError | ValueError):
+        return CallError("malformed", f"unparseable response: {exc}")
+    if isinstance(exc, openai.APIError):
+        return CallError("malformed", str(exc))
+    return CallError("other", f"{type(exc).__name__}: {exc}")
+
+
+def _status_message(exc: openai.APIStatusError) -> str:
+    body = exc.body
+    if isinstance(body, dict):
+        err = body.get("error", body)
+        if isinstance(err, dict) and err.get("message"):
+            return str(err["message"])[:500]
+    return str(exc.message)[:500]
+
+
+class OpenAIChat:
+    def __init__(self, profile: EndpointProfile, base_url: str | None = None) -> None:
+        self.profile = profile
+        self.client = openai.AsyncOpenAI(
+            api_key=profile.api_key() or "no-key-needed",
+            base_url=base_url or profile.base_url,
+            max_retries=0,
+            timeout=openai.Timeout(profile.timeout_s, connect=profile.connect_timeout_s),
+        )
+
+    async def aclose(self) -> None:
+        await self.client.close()
+
+    async def describe(self) -> dict[str, Any]:
+        info = await describe_models(self.client.models.list, classify, str(self.client.base_url))
+        if self.profile.kind == "vllm":
+            info["vllm_version"] = await self._vllm_version()
+        return info
+
+    async def _vllm_version(self) -> str | None:
+        root = str(self.client.base_url).rstrip("/").removesuffix("/v1")
+        try:
+            resp = await self.client.get(f"{root}/version", cast_to=dict)  # type: ignore[call-overload]
+        except Exception:
+            return None
+        return str(resp.get("version")) if isinstance(resp, dict) else None
+
+    async def generate(self, request: Request, call: CallContext) -> Generation:
+        params = to_openai_params(request, self.profile)
+        try:
+            if self.profile.stream:
+                return await self._stream(params)
+            return await self._once(params)
+        except CallError:
+            raise
+        except Exception as exc:
+            raise classify(exc) from None
+
+    async def _once(self, params: dict[str, Any]) -> Generation:
+        start = time.perf_counter()
+        completion = await self.client.chat.completions.create(**params)
+        latency = time.perf_counter() - start
+        if not completion.choices:
+            raise CallError("malformed", "response has no choices")
+        choice = completion.choices[0]
+        msg = choice.message
+        calls = [
+            parse_tool_call(c.id, c.function.name, c.function.arguments or "")
+            for c in (msg.tool_calls or [])
+            if getattr(c, "function", None) is not None
+        ]
+        response = Response(
+            text=msg.content or "",
+            tool_calls=calls,
+            finish_reason=normalise_finish(choice.finish_reason, _FINISH),
+            raw_finish_reason=choice.finish_reason,
+            usage=_usage(completion.usage),
+            latency_s=latency,
+            ttft_s=None,
+            model=completion.model,
+            system_fingerprint=completion.system_fingerprint,
+            request_id=completion._request_id or completion.id,
+        )
+        return Generation(response, completion.model_dump(mode="json"))
+
+    async def _stream(self, params: dict[str, Any]) -> Generation:
+        params = {**params, "stream": True, "stream_options": {"include_usage": True}}
+        start = time.perf_counter()
+        stream = await self.client.chat.completions.create(**params)
+        ttft: float | None = None
+        text: list[str] = []
+        calls: dict[int, dict[str, str]] = {}
+        finish: str | None = None
+        usage_raw: Any = None
+        model = fingerprint = chunk_id = None
+        chunks = 0
+        async for chunk in stream:
+            chunks += 1
+            model = chunk.model or model
+            fingerprint = chunk.system_fingerprint or fingerprint
+            chunk_id = chunk.id or chunk_id
+            if chunk.usage is not None:
+                usage_raw = chunk.usage
+            for choice in chunk.choices:
+                delta = choice.delta
+                if delta.content:
+                    ttft = ttft if ttft is not None else time.perf_counter() - start
+                    text.append(delta.content)
+                for tc in delta.tool_calls or []:
+                    ttft = ttft if ttft is not None else time.perf_counter() - start
+                    slot = calls.setdefault(tc.index, {"id": "", "name": "", "arguments": ""})
+                    if tc.id:
+                        slot["id"] = tc.id
+                    if tc.function is not None:
+                        slot["name"] += tc.function.name or ""
+                        slot["arguments"] += tc.function.arguments or ""
+                if choice.finish_reason:
+                    finish = choice.finish_reason
+        latency = time.perf_counter() - start
+        if chunks == 0:
+            raise CallError("malformed", "stream ended without a chunk")
+        request_id = stream.response.headers.get("x-request-id") or chunk_id
+        tool_calls = [
+            parse_tool_call(slot["id"] or f"call_{i}", slot["name"], slot["arguments"])
+            for i, slot in sorted(calls.items())
+        ]
+        usage = _usage(usage_raw)
+        response = Response(
+            text="".join(text),
+            tool_calls=tool_calls,
+            finish_reason=normalise_finish(finish, _FINISH),
+            raw_finish_reason=finish,
+            usage=usage,
+            latency_s=latency,
+            ttft_s=ttft,
+            model=model,
+            system_fingerprint=fingerprint,
+            request_id=request_id,
+        )
+        raw = {
+            "streamed": True,
+            "chunks": chunks,
+            "id": chunk_id,
+            "model": model,
+            "system_fingerprint": fingerprint,
+            "choices": [
+                {
+                    "index": 0,
+                    "finish_reason": finish,
+                    "message": {
+                        "role": "assistant",
+                        "content": "".join(text) or None,
+                        "tool_calls": [
+                            {
+                                "id": s["id"],
+                                "type": "function",
+                                "function": {"name": s["name"], "arguments": s["arguments"]},
+                            }
+                            for _, s in sorted(calls.items())
+                        ]
+                        or None,
+                    },
+                }
+            ],
+            "usage": usage_raw.model_dump(mode="json") if usage_raw is not None else None,
+        }
+        return Generation(response, raw)

@@ -1,0 +1,56 @@
+"""Retries with exponential backoff and full jitter, honouring Retry-After.
+
+A call that still fails after the last attempt is returned as an error, not raised: the engine
+records it as an infrastructure error, which is never scored as a wrong answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from evalkit.calls.providers.base import CallError, Generation
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int = 5
+    base_s: float = 1.0
+    max_s: float = 60.0
+
+    def delay(self, attempt: int, error: CallError, rng: random.Random) -> float:
+        """Seconds to wait after failed attempt number `attempt` (1-based)."""
+        backoff = min(self.max_s, self.base_s * 2 ** (attempt - 1))
+        jittered = rng.uniform(backoff / 2, backoff)
+        if error.retry_after_s is not None:
+            # The server said when; wait at least that long, never shorter, with a little jitter so
+            # a burst of throttled calls does not come back in lockstep.
+            return min(max(self.max_s, error.retry_after_s), error.retry_after_s + rng.uniform(0, self.base_s))
+        return jittered
+
+
+@dataclass
+class Outcome:
+    generation: Generation | None
+    error: CallError | None
+    attempts: int
+
+
+async def call_with_retries(
+    call: Callable[[], Awaitable[Generation]],
+    policy: RetryPolicy,
+    *,
+    rng: random.Random | None = None,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> Outcome:
+    rng = rng or random.Random()
+    for attempt in range(1, policy.max_attempts + 1):
+        try:
+            return Outcome(await call(), None, attempt)
+        except CallError as err:
+            if not err.retryable or attempt == policy.max_attempts:
+                return Outcome(None, err, attempt)
+            await sleep(policy.delay(attempt, err, rng))
+    raise AssertionError("unreachable")

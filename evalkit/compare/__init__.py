@@ -1,0 +1,1 @@
+"""Pairing two runs case by case (the gate, regression and drift are built on it)."""

@@ -1,0 +1,144 @@
+"""Cases: one stable id, the input fields the prompt is filled from, and the expectation.
+
+Cases come from JSONL files (read line by line so an error names its line) or from anything
+`datasets.load_dataset` reads, with a column mapping, for teams that export production traffic.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from evalkit.errors import InputError
+from evalkit.inputs.files import validation_error
+from evalkit.records import Message
+
+Split = Literal["golden", "adversarial"]
+
+
+class Case(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1)
+    input: dict[str, Any]
+    expected: dict[str, Any]
+    tags: list[str] = Field(default_factory=list)
+    cluster: str | None = None
+    """Cases sharing a source document or conversation; later statistics resample them together."""
+    prior_turns: list[Message] = Field(default_factory=list)
+    followup_turns: list[Message] = Field(default_factory=list)
+    split: Split = "golden"
+
+    @model_validator(mode="after")
+    def _turns(self) -> Case:
+        seen_calls: set[str] = set()
+        for turn in [*self.prior_turns, *self.followup_turns]:
+            if turn.role == "system":
+                raise ValueError("turns may not be system messages; the suite owns the system prompt")
+            seen_calls.update(c.id for c in turn.tool_calls)
+            if turn.role == "tool":
+                if not turn.tool_call_id:
+                    raise ValueError("a tool turn needs tool_call_id")
+                if turn.tool_call_id not in seen_calls:
+                    raise ValueError(f"tool turn answers unknown tool call {turn.tool_call_id!r}")
+        return self
+
+
+class CaseSource(BaseModel):
+    """Cases from a Parquet/CSV/JSON(L) file or a hub dataset, mapped onto case fields."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    path: str
+    """A file path (relative to the suite file) or, with format `hub`, a dataset id."""
+    format: Literal["jsonl", "json", "csv", "parquet", "hub"] | None = None
+    split: Split = "golden"
+    hf_split: str = "train"
+    mapping: dict[str, str] = Field(default_factory=dict)
+    """Case field (dotted, e.g. `input.ticket`, `expected.label`) -> column name."""
+
+
+def _set_path(target: dict[str, Any], dotted: str, value: Any) -> None:
+    parts = dotted.split(".")
+    for part in parts[:-1]:
+        target = target.setdefault(part, {})
+    target[parts[-1]] = value
+
+
+def _validate_case(raw: Any, path: Path, line: int, split: Split) -> Case:
+    if not isinstance(raw, dict):
+        raise InputError("a case must be a JSON object", path, line)
+    try:
+        case = Case.model_validate({**raw, "split": split})
+    except ValidationError as exc:
+        raise validation_error(exc, path, line=line) from None
+    return case
+
+
+def read_jsonl(path: Path, split: Split) -> Iterator[tuple[int, Case]]:
+    """Yield (line number, case); blank lines are allowed, anything else must be a case."""
+    try:
+        handle = path.open(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("case file not found", path) from None
+    with handle:
+        for lineno, text in enumerate(handle, start=1):
+            if not text.strip():
+                continue
+            try:
+                raw = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"invalid JSON: {exc.msg} (column {exc.colno})", path, lineno) from None
+            yield lineno, _validate_case(raw, path, lineno, split)
+
+
+def read_source(source: CaseSource, base: Path) -> Iterator[tuple[int, Case]]:
+    """Yield (row number, case) from a `datasets`-readable source."""
+    import datasets  # heavy; only for suites that use it
+
+    fmt: str | None = source.format
+    location = source.path
+    file_path = Path(os.path.normpath(base / source.path))
+    if fmt is None:
+        suffix = file_path.suffix.lower().lstrip(".")
+        fmt = {"jsonl": "jsonl", "json": "json", "csv": "csv", "parquet": "parquet"}.get(suffix, "hub")
+    where: Path | str = location if fmt == "hub" else file_path
+    try:
+        if fmt == "hub":
+            ds = datasets.load_dataset(location, split=source.hf_split)
+        else:
+            if not file_path.is_file():
+                raise InputError("case source not found", file_path)
+            builder = "json" if fmt in ("jsonl", "json") else fmt
+            ds = datasets.load_dataset(builder, data_files=str(file_path), split=source.hf_split)
+    except InputError:
+        raise
+    except Exception as exc:
+        raise InputError(f"cannot load cases: {type(exc).__name__}: {exc}", where) from None
+    for index, row in enumerate(ds):
+        assert isinstance(row, dict)
+        if source.mapping:
+            raw: dict[str, Any] = {}
+            for field, column in source.mapping.items():
+                if column not in row:
+                    raise InputError(f"column {column!r} not in source", where, field=field)
+                value = row[column]
+                if field in ("tags",) and isinstance(value, str):
+                    value = [t for t in value.split(",") if t]
+                if field in ("expected", "input") and isinstance(value, str):
+                    value = json.loads(value)
+                _set_path(raw, field, value)
+            raw.setdefault("expected", {})
+        else:
+            raw = dict(row)
+        if "id" in raw and not isinstance(raw["id"], str):
+            raw["id"] = str(raw["id"])
+        yield (
+            index + 1,
+            _validate_case(raw, Path(str(where)) if fmt != "hub" else Path(location), index + 1, source.split),
+        )

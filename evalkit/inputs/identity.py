@@ -1,0 +1,53 @@
+"""Suite identity, split in two so that each comparison asks the right question.
+
+`input_hash` covers everything that shapes the requests (prompt templates, tools, tool choice, output
+schema, request settings, and each case's id, input and turns): two runs with equal input hashes put
+the same questions to their endpoints. `expectation_hash` covers everything that judges the answers
+(category, primary metric, scorer settings, repeat reduction, expectations, splits, tags, clusters,
+fixture assets): equal expectation hashes mean answers were graded alike. Descriptions, versions and
+the gate policy are in neither, so editing a threshold never makes an old baseline "a different suite".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from evalkit.inputs.cases import Case
+    from evalkit.inputs.suites import Suite
+
+
+def digest(obj: Any) -> str:
+    """sha256 of canonical JSON: insensitive to key order and file formatting."""
+    text = json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _stream_digest(head: Any, rows: Iterable[Any]) -> str:
+    h = hashlib.sha256(json.dumps(head, sort_keys=True, separators=(",", ":")).encode())
+    for row in rows:
+        h.update(b"\n")
+        h.update(json.dumps(row, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode())
+    return h.hexdigest()
+
+
+def input_hash(suite: Suite, cases: Iterable[Case]) -> str:
+    head = suite.model_dump(mode="json", include={"prompt", "tools", "tool_choice", "output_schema", "request"})
+    return _stream_digest(
+        head,
+        (c.model_dump(mode="json", include={"id", "input", "prior_turns", "followup_turns"}) for c in cases),
+    )
+
+
+def expectation_hash(suite: Suite, cases: Iterable[Case], assets: dict[str, dict[str, str]] | None = None) -> str:
+    head = {
+        **suite.model_dump(mode="json", include={"category", "primary_metric", "scorer", "reduce"}),
+        "assets": assets or {},
+    }
+    return _stream_digest(
+        head,
+        (c.model_dump(mode="json", include={"id", "expected", "split", "tags", "cluster"}) for c in cases),
+    )

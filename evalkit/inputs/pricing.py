@@ -1,0 +1,52 @@
+"""Dollar cost of a call, from list prices or from a GPU-hour price spread over throughput.
+
+Cost is computed per call from the usage the provider reported, so retries and cache misses are paid
+for exactly as often as they happened; that is what "cost per resolved task" needs.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from evalkit.records import Usage
+
+
+class Price(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    input_per_mtok: float | None = Field(default=None, ge=0)
+    cached_input_per_mtok: float | None = Field(default=None, ge=0)
+    """Falls back to the input price when the provider has no cache discount."""
+    output_per_mtok: float | None = Field(default=None, ge=0)
+    gpu_hour_usd: float | None = Field(default=None, ge=0)
+    output_tokens_per_s: float | None = Field(default=None, gt=0)
+    """Sustained batched throughput that one GPU-hour is spread over (self-hosted only)."""
+    utilization: float = Field(default=1.0, gt=0, le=1)
+    source: str = ""
+    """Where the numbers come from and as of when; a price with no provenance is not evidence."""
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Price:
+        token_priced = self.input_per_mtok is not None or self.output_per_mtok is not None
+        gpu_priced = self.gpu_hour_usd is not None
+        if token_priced and gpu_priced:
+            raise ValueError("give either per-token prices or a GPU-hour price, not both")
+        if gpu_priced and self.output_tokens_per_s is None:
+            raise ValueError("a GPU-hour price needs output_tokens_per_s to spread it over")
+        return self
+
+    def effective_output_per_mtok(self) -> float:
+        """Per-million output-token price; for GPU pricing, the seed's utilization arithmetic."""
+        if self.gpu_hour_usd is not None and self.output_tokens_per_s is not None:
+            tokens_per_hour = self.output_tokens_per_s * 3600 * self.utilization
+            return self.gpu_hour_usd / tokens_per_hour * 1e6
+        return self.output_per_mtok or 0.0
+
+    def cost(self, usage: Usage) -> float:
+        if self.gpu_hour_usd is not None:
+            return usage.output_tokens * self.effective_output_per_mtok() / 1e6
+        p_in = self.input_per_mtok or 0.0
+        p_cached = self.cached_input_per_mtok if self.cached_input_per_mtok is not None else p_in
+        cached = min(usage.cached_input_tokens, usage.input_tokens)
+        uncached = usage.input_tokens - cached
+        return (uncached * p_in + cached * p_cached + usage.output_tokens * (self.output_per_mtok or 0.0)) / 1e6

@@ -1,0 +1,230 @@
+"""The run, start to finish: inputs -> requests -> calls -> store -> scores.
+
+A run is one endpoint against one or more suites. Its plan and the suite and case snapshots are stored
+before the first call, so `--resume` rebuilds exactly the same requests from the store even if the
+suite files changed since, and re-runs only work that has no answered row. Metrics, comparison and
+reports are later stages that read the store; they never need this module.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from rich.console import Console
+
+from evalkit.calls.cache import CacheKeys, endpoint_identity
+from evalkit.calls.engine import CallOutcome, call_record, execute
+from evalkit.calls.manifest import build_manifest
+from evalkit.calls.progress import RunProgress
+from evalkit.calls.providers import CallError, make_provider
+from evalkit.calls.servers import endpoint_server
+from evalkit.errors import EndpointError, InputError
+from evalkit.inputs.endpoints import DEFAULT_ENDPOINTS_DIR, EndpointProfile, load_endpoint
+from evalkit.inputs.suites import DEFAULT_SUITES_DIR, LoadedSuite, load_suites
+from evalkit.records import CallRecord
+from evalkit.requests.build import build_request, request_hash
+from evalkit.requests.plan import RunPlan, WorkItem
+from evalkit.scoring.runner import LiveScorer, rescore_run
+from evalkit.store import RunRecord, Store, StoreWriter, SuiteRecord, now_iso
+
+
+@dataclass
+class RunOutcome:
+    run_id: str
+    status: str
+    planned: int
+    called: int = 0
+    cached: int = 0
+    skipped: int = 0
+    errors: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def new_run_id() -> str:
+    return datetime.now(UTC).strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(3)
+
+
+def prepare(
+    suite_spec: str,
+    endpoint_spec: str,
+    *,
+    repeats: int = 1,
+    limit: int | None = None,
+    cache: bool = False,
+    suites_dir: Path = DEFAULT_SUITES_DIR,
+    endpoints_dir: Path = DEFAULT_ENDPOINTS_DIR,
+) -> tuple[RunPlan, list[LoadedSuite]]:
+    """Validate everything a run needs, before anything is written or called."""
+    if repeats < 1:
+        raise InputError("--repeats must be at least 1", field="--repeats")
+    if limit is not None and limit < 1:
+        raise InputError("--limit must be at least 1", field="--limit")
+    profile = load_endpoint(endpoint_spec, endpoints_dir)
+    suites = load_suites(suite_spec, suites_dir)
+    profile.require_key()
+    for loaded in suites:
+        for case in loaded.cases[:limit]:
+            try:
+                build_request(loaded.suite, case, profile.sampling)
+            except jinja2.TemplateError as exc:
+                raise InputError(f"case {case.id!r} does not render: {exc}", loaded.path, field="prompt") from None
+    if profile.kind == "scripted":
+        _check_script_covers(profile, suites, limit)
+    plan = RunPlan(endpoint=profile, suites=[s.name for s in suites], repeats=repeats, limit=limit, cache=cache)
+    return plan, suites
+
+
+def _check_script_covers(profile: EndpointProfile, suites: list[LoadedSuite], limit: int | None) -> None:
+    """A scripted endpoint must answer every planned case: a gap is a defect of the script (bad
+    input), not an infrastructure error to discover mid-run."""
+    from evalkit.calls.providers.base import CallContext
+    from evalkit.calls.providers.scripted import find_answer, load_script
+
+    script = Path(profile.script or "")
+    answers = load_script(script)
+    for loaded in suites:
+        for case in loaded.cases[:limit]:
+            if find_answer(answers, CallContext(loaded.name, case.id, 0)) is None:
+                raise InputError(f"no scripted answer for case {case.id!r} of suite {loaded.name!r}", script)
+
+
+def create_run(store: Store, plan: RunPlan, suites: list[LoadedSuite], argv: list[str]) -> str:
+    run_id = new_run_id()
+    suite_info = [
+        {
+            "name": s.name,
+            "category": s.suite.category,
+            "version": s.suite.version,
+            "input_hash": s.input_hash,
+            "expectation_hash": s.expectation_hash,
+            "path": str(s.path),
+            "cases_total": len(s.cases),
+            "cases_planned": len(s.cases[: plan.limit]),
+        }
+        for s in suites
+    ]
+    store.create_run(
+        RunRecord(
+            run_id=run_id,
+            created_at=now_iso(),
+            finished_at=None,
+            status="running",
+            endpoint=plan.endpoint.name,
+            endpoint_identity=None,
+            plan=plan,
+            manifest=build_manifest(plan.endpoint, suite_info, argv),
+        ),
+        [
+            SuiteRecord(
+                name=s.name,
+                category=s.suite.category,
+                input_hash=s.input_hash,
+                expectation_hash=s.expectation_hash,
+                suite=s.suite,
+                assets=s.assets,
+            )
+            for s in suites
+        ],
+        ((s.name, c) for s in suites for c in s.cases[: plan.limit]),
+    )
+    return run_id
+
+
+def work_items(store: Store, run_id: str, plan: RunPlan) -> Iterator[WorkItem]:
+    for rec in store.suites(run_id):
+        for case in store.cases(run_id, rec.name):
+            request = build_request(rec.suite, case, plan.endpoint.sampling)
+            digest_ = request_hash(request)
+            for repeat in range(plan.repeats):
+                yield WorkItem(rec.name, case.id, repeat, request, digest_)
+
+
+async def _replay(store: Store, run_id: str, plan: RunPlan, console: Console, outcome: RunOutcome) -> None:
+    profile = plan.endpoint
+    finished = store.finished_keys(run_id)
+    pending = [i for i in work_items(store, run_id, plan) if (i.suite, i.case_id, i.repeat) not in finished]
+    outcome.skipped = outcome.planned - len(pending)
+    session: dict[str, Any] = {"started_at": now_iso(), "pending": len(pending), "cache": plan.cache}
+    writer = StoreWriter(store.path)
+    scorer = LiveScorer(store, run_id, writer)
+    try:
+        with RunProgress(outcome.planned, outcome.skipped, profile.name, console) as progress:
+
+            def on_outcome(call: CallOutcome) -> None:
+                record: CallRecord = call_record(run_id, call, profile)
+                writer.put_call(record)
+                if record.status != "ok":
+                    outcome.errors += 1
+                if record.cache_hit:
+                    outcome.cached += 1
+                else:
+                    outcome.called += 1
+                progress.advance(record)
+                scorer.submit(record)
+
+            if pending:
+                async with endpoint_server(profile) as base_url:
+                    provider = make_provider(profile, base_url)
+                    try:
+                        try:
+                            server = await provider.describe()
+                        except CallError as err:
+                            raise EndpointError(
+                                f"endpoint {profile.name!r} at {base_url or profile.base_url} is not usable: {err}"
+                            ) from None
+                        keys = CacheKeys.of(profile, server)
+                        store.update_manifest(run_id, server=server, endpoint_identity=endpoint_identity(profile))
+                        store.set_endpoint_identity(run_id, keys.identity_hash)
+                        lookup = None
+                        if plan.cache:
+
+                            async def lookup(wanted: Any) -> dict[str, CallRecord]:
+                                return await asyncio.to_thread(store.cached_answers, wanted, exclude_run=run_id)
+
+                        await execute(pending, provider, profile, on_outcome, keys=keys, lookup=lookup)
+                    finally:
+                        await provider.aclose()
+        session.update(called=outcome.called, cache_hits=outcome.cached, infra_errors=outcome.errors)
+    finally:
+        try:
+            await asyncio.to_thread(scorer.close)
+        finally:
+            writer.close()
+        session["finished_at"] = now_iso()
+        sessions = store.run(run_id).manifest.get("sessions", [])
+        store.update_manifest(run_id, sessions=[*sessions, session])
+
+
+def replay(store: Store, run_id: str, console: Console | None = None) -> RunOutcome:
+    """Run (or finish) `run_id`; the run's status in the store says how it ended."""
+    console = console or Console(stderr=True)
+    plan = store.run(run_id).plan
+    plan.endpoint.require_key()
+    planned = store.count_cases(run_id) * plan.repeats
+    outcome = RunOutcome(run_id, "running", planned)
+    store.set_status(run_id, "running")
+    try:
+        asyncio.run(_replay(store, run_id, plan, console, outcome))
+    except KeyboardInterrupt:
+        store.set_status(run_id, "interrupted")
+        outcome.status = "interrupted"
+        raise
+    except BaseException:
+        store.set_status(run_id, "failed")
+        outcome.status = "failed"
+        raise
+    rescore_run(store, run_id, only_missing=True)
+    done = store.count_calls(run_id)
+    outcome.status = "finished" if done >= planned else "incomplete"
+    store.set_status(run_id, outcome.status, finished=True)
+    return outcome
+
+
+__all__ = ["RunOutcome", "create_run", "prepare", "replay", "work_items"]

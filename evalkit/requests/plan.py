@@ -1,0 +1,35 @@
+"""The run plan and its work items: what a run will send, decided before the first call.
+
+The plan is stored with the run, so `--resume` and every later stage rebuild exactly the same requests
+from the store even if the suite files changed since.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from evalkit.inputs.endpoints import EndpointProfile
+from evalkit.records import Request
+
+
+class RunPlan(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    endpoint: EndpointProfile
+    suites: list[str]
+    repeats: int = Field(default=1, ge=1)
+    limit: int | None = Field(default=None, ge=1)
+    cache: bool = False
+    """Reuse earlier answers of the same endpoint identity and server fingerprint. Off by default: a
+    run exists to find out what the endpoint answers *now*."""
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    suite: str
+    case_id: str
+    repeat: int
+    request: Request
+    request_hash: str

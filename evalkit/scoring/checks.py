@@ -1,0 +1,73 @@
+"""Load-time checks that tie a suite to its category's scorer.
+
+A scorer owns the meaning of `expected` and of the suite's `scorer:` block; validating both when the
+suite loads turns a malformed expectation into an input error naming the line, before any call,
+rather than a scoring crash after an expensive run. The suite loader asks this module (the registry
+side) to check a suite; the scorers themselves never import the loader.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from evalkit.errors import InputError
+from evalkit.inputs.files import line_of, validation_error
+from evalkit.scoring import scorer_for
+from evalkit.scoring.base import ScorerSpec
+
+if TYPE_CHECKING:
+    from evalkit.inputs.cases import Case
+    from evalkit.inputs.suites import Suite
+
+_EXTRA_METRIC = re.compile(r"^pass_at_\d+$")
+
+
+def _check_metric(name: str, spec: ScorerSpec, path: Path, node: yaml.Node | None, loc: list[str]) -> None:
+    if name not in spec.metrics and not _EXTRA_METRIC.match(name):
+        raise InputError(
+            f"{'.'.join(loc)} {name!r} is not a {spec.category} metric; one of: " + ", ".join(spec.metrics),
+            path,
+            line_of(node, loc),
+            ".".join(loc),
+        )
+
+
+def check_scorer_settings(suite: Suite, spec: ScorerSpec, path: Path, node: yaml.Node | None) -> BaseModel:
+    try:
+        settings = spec.settings.model_validate(suite.scorer)
+    except ValidationError as exc:
+        raise validation_error(exc, path, node=node, prefix=("scorer",)) from None
+    _check_metric(suite.primary_metric, spec, path, node, ["primary_metric"])
+    if suite.gate.metric is not None:
+        _check_metric(suite.gate.metric, spec, path, node, ["gate", "metric"])
+    return settings
+
+
+def check_expectations(spec: ScorerSpec, positioned: list[tuple[Path, int, Case]]) -> None:
+    model: Any = spec.expectation
+    for file, line, case in positioned:
+        try:
+            model.model_validate(case.expected)
+        except ValidationError as exc:
+            raise validation_error(exc, file, line=line, prefix=("expected",)) from None
+
+
+def check_suite(
+    suite: Suite, path: Path, node: yaml.Node | None, positioned: list[tuple[Path, int, Case]]
+) -> dict[str, dict[str, str]]:
+    """Validate scorer settings and every expectation; returns the suite's assets (coding fixtures)."""
+    spec = scorer_for(suite.category)
+    settings = check_scorer_settings(suite, spec, path, node)
+    check_expectations(spec, positioned)
+    assets = spec.load_assets(path, settings) if spec.load_assets else {}
+    if spec.missing_asset is not None:
+        for file, line, case in positioned:
+            problem = spec.missing_asset(case.expected, assets)
+            if problem:
+                raise InputError(problem, file, line, "expected.repo")
+    return assets

@@ -1,0 +1,44 @@
+"""Coding: run the model's code against hidden pytest tests in a sandbox; pass@k is the headline.
+
+Two kinds of case:
+- `function`: the answer is a module defining `entry_point`; it is saved as `solution.py` next to the
+  case's tests (`test_solution.py`) and pytest runs them;
+- `patch`: the answer is a unified diff against a fixture repository; it is applied with `git apply`
+  in a fresh copy, the case's tests are dropped in as `test_evalkit_case.py`, and pytest runs them.
+  A patch that touches a file outside `allowed_files` (tests, config, unrelated modules) never counts
+  as resolved, even when the tests pass: "stays inside the files it may touch" is part of the task,
+  and editing tests or conftest is the classic way to make tests pass without fixing anything.
+
+Extraction problems (no code block, no diff) are recorded as `extraction_failed`, apart from wrong
+code, because they are a formatting problem a prompt change may fix rather than a capability gap.
+Everything run goes through `sandbox` (scrubbed environment, rlimits, process-group kill).
+
+The package is split along the scorer's seams, each module one job:
+- `spec`: `Expectation` and `Settings`, validated when the suite loads;
+- `fixtures`: the fixture repositories snapshotted with the suite (`load_fixture_assets`, `missing_asset`);
+- `extract`: finding the code or the diff in an answer, and the files a diff touches (pure text);
+- `sandbox`: running untrusted code under limits; `execute`: the pytest run in it; `junit`: its report;
+- `patch`: applying a diff in the sandbox;
+- `detail`: the stored `Detail` and the per-case `VALUES`;
+- `scorer`: `score`, the one place that combines the above; `aggregation`: `METRICS` and `aggregate`.
+"""
+
+from __future__ import annotations
+
+from evalkit.scoring.coding.aggregation import METRICS, aggregate
+from evalkit.scoring.coding.detail import VALUES, Detail
+from evalkit.scoring.coding.fixtures import load_fixture_assets, missing_asset
+from evalkit.scoring.coding.scorer import score
+from evalkit.scoring.coding.spec import Expectation, Settings
+
+__all__ = [
+    "METRICS",
+    "VALUES",
+    "Detail",
+    "Expectation",
+    "Settings",
+    "aggregate",
+    "load_fixture_assets",
+    "missing_asset",
+    "score",
+]

@@ -1,0 +1,8 @@
+"""The run store: a versioned SQLite file every stage after the calls reads from (typed records)."""
+
+from evalkit.store.reader import DEFAULT_STORE, RunRecord, Store, SuiteRecord, now_iso
+from evalkit.store.rows import dumps
+from evalkit.store.schema import SCHEMA_VERSION
+from evalkit.store.writer import StoreWriter
+
+__all__ = ["DEFAULT_STORE", "SCHEMA_VERSION", "RunRecord", "Store", "StoreWriter", "SuiteRecord", "dumps", "now_iso"]

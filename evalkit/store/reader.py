@@ -1,0 +1,331 @@
+"""The run store: SQLite, versioned, read through typed records.
+
+Everything a later stage needs is here (suite and case snapshots, exact requests and their hashes,
+canonical and raw responses, timings, usage, cost, scores, judgements), so scoring, pairing, gating
+and reporting re-run from the store without calling a model. Readers get typed records, never rows:
+the CLI, the reports, `load_run` and the tests all read through this class.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from evalkit.errors import InputError, RunNotFound
+from evalkit.inputs.cases import Case
+from evalkit.inputs.suites import Suite
+from evalkit.records import CallRecord, Judgement, ScoreRecord
+from evalkit.requests.plan import RunPlan
+from evalkit.store.rows import (
+    CALL_COLUMNS,
+    JUDGEMENT_COLUMNS,
+    SCORE_COLUMNS,
+    call_record,
+    dumps,
+    judgement_record,
+    score_record,
+    score_row,
+)
+from evalkit.store.schema import ensure_schema
+
+DEFAULT_STORE = Path("reports/evalkit.db")
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    ensure_schema(conn, path)
+    return conn
+
+
+class RunRecord(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    run_id: str
+    created_at: str
+    finished_at: str | None
+    status: str
+    endpoint: str
+    endpoint_identity: str | None
+    """Hash of everything that makes the endpoint answer as it does (None for migrated runs)."""
+    plan: RunPlan
+    manifest: dict[str, Any]
+
+
+class SuiteRecord(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    category: str
+    input_hash: str
+    expectation_hash: str
+    suite: Suite
+    assets: dict[str, dict[str, str]]
+
+
+_RUN_COLUMNS = "run_id, created_at, finished_at, status, endpoint, endpoint_identity, plan_json, manifest_json"
+
+
+class Store:
+    """Reads, and the synchronous set-up writes; per-case writes go through `StoreWriter`."""
+
+    def __init__(self, path: Path = DEFAULT_STORE) -> None:
+        self.path = path
+        self._conn = connect(path)
+
+    @classmethod
+    def existing(cls, path: Path) -> Store:
+        """Reading commands never create a store."""
+        if not path.is_file():
+            raise InputError("store not found", path)
+        return cls(path)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._conn
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
+    # --- runs -----------------------------------------------------------------------------------
+    def create_run(
+        self,
+        run: RunRecord,
+        suites: Sequence[SuiteRecord],
+        cases: Iterable[tuple[str, Case]],
+    ) -> None:
+        """Everything about a run that is known before the first call, in one transaction."""
+        with self._transaction() as c:
+            c.execute(
+                f"INSERT INTO runs ({_RUN_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)",
+                (
+                    run.run_id,
+                    run.created_at,
+                    run.finished_at,
+                    run.status,
+                    run.endpoint,
+                    run.endpoint_identity,
+                    dumps(run.plan.model_dump(mode="json")),
+                    dumps(run.manifest),
+                ),
+            )
+            c.executemany(
+                "INSERT INTO suites (run_id, suite, ordinal, category, input_hash, expectation_hash, "
+                "definition_json, assets_json) VALUES (?,?,?,?,?,?,?,?)",
+                [
+                    (
+                        run.run_id,
+                        s.name,
+                        i,
+                        s.category,
+                        s.input_hash,
+                        s.expectation_hash,
+                        dumps(s.suite.model_dump(mode="json")),
+                        dumps(s.assets),
+                    )
+                    for i, s in enumerate(suites)
+                ],
+            )
+            ordinals: dict[str, int] = {}
+            rows = []
+            for suite, case in cases:
+                ordinals[suite] = ordinals.get(suite, -1) + 1
+                snapshot = dumps(case.model_dump(mode="json"))
+                rows.append((run.run_id, suite, case.id, ordinals[suite], case.split, snapshot))
+            c.executemany("INSERT INTO cases VALUES (?,?,?,?,?,?)", rows)
+
+    def run(self, run_id: str) -> RunRecord:
+        row = self._conn.execute(f"SELECT {_RUN_COLUMNS} FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+        if row is None:
+            raise RunNotFound(f"no run {run_id!r} in {self.path}")
+        return _run_record(row)
+
+    def runs(self, *, endpoint_identity: str | None = None, input_hash: str | None = None) -> list[RunRecord]:
+        """Stored runs, oldest first; optionally those of one endpoint identity or one suite input hash."""
+        sql = f"SELECT {_RUN_COLUMNS} FROM runs"
+        where: list[str] = []
+        args: list[str] = []
+        if endpoint_identity is not None:
+            where.append("endpoint_identity = ?")
+            args.append(endpoint_identity)
+        if input_hash is not None:
+            where.append("run_id IN (SELECT run_id FROM suites WHERE input_hash = ?)")
+            args.append(input_hash)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return [_run_record(r) for r in self._conn.execute(sql + " ORDER BY created_at, run_id", args)]
+
+    def set_status(self, run_id: str, status: str, *, finished: bool = False) -> None:
+        self._conn.execute(
+            "UPDATE runs SET status = ?, finished_at = ? WHERE run_id = ?",
+            (status, now_iso() if finished else None, run_id),
+        )
+
+    def update_manifest(self, run_id: str, **fields: Any) -> None:
+        with self._transaction() as c:
+            (raw,) = c.execute("SELECT manifest_json FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+            manifest = json.loads(raw)
+            manifest.update(fields)
+            c.execute("UPDATE runs SET manifest_json = ? WHERE run_id = ?", (dumps(manifest), run_id))
+
+    def set_endpoint_identity(self, run_id: str, identity: str) -> None:
+        self._conn.execute("UPDATE runs SET endpoint_identity = ? WHERE run_id = ?", (identity, run_id))
+
+    # --- snapshots ------------------------------------------------------------------------------
+    def suites(self, run_id: str) -> list[SuiteRecord]:
+        rows = self._conn.execute(
+            "SELECT suite, category, input_hash, expectation_hash, definition_json, assets_json FROM suites "
+            "WHERE run_id = ? ORDER BY ordinal",
+            (run_id,),
+        )
+        return [
+            SuiteRecord(
+                name=r[0],
+                category=r[1],
+                input_hash=r[2],
+                expectation_hash=r[3],
+                suite=Suite.model_validate_json(r[4]),
+                assets=json.loads(r[5]),
+            )
+            for r in rows
+        ]
+
+    def cases(self, run_id: str, suite: str) -> list[Case]:
+        rows = self._conn.execute(
+            "SELECT case_json FROM cases WHERE run_id = ? AND suite = ? ORDER BY ordinal", (run_id, suite)
+        )
+        return [Case.model_validate_json(r[0]) for r in rows]
+
+    def count_cases(self, run_id: str) -> int:
+        (n,) = self._conn.execute("SELECT COUNT(*) FROM cases WHERE run_id = ?", (run_id,)).fetchone()
+        return int(n)
+
+    # --- calls ----------------------------------------------------------------------------------
+    def _calls(self, where: str, args: Sequence[Any], with_raw: bool) -> list[CallRecord]:
+        cols = ", ".join(f"r.{c}" for c in CALL_COLUMNS)
+        cur = self._conn.execute(f"SELECT {cols} FROM results r WHERE {where}", args)
+        return [call_record(row, with_raw=with_raw) for row in cur]
+
+    def calls(
+        self, run_id: str, *, suite: str | None = None, answered: bool = False, with_raw: bool = False
+    ) -> list[CallRecord]:
+        """A run's call records in (suite, case, repeat) order; the raw payload only when asked for."""
+        where = "r.run_id = ?"
+        args: list[Any] = [run_id]
+        if suite is not None:
+            where += " AND r.suite = ?"
+            args.append(suite)
+        if answered:
+            where += " AND r.status = 'ok'"
+        return self._calls(where + " ORDER BY r.suite, r.case_id, r.repeat", args, with_raw)
+
+    def unscored_calls(self, run_id: str) -> list[CallRecord]:
+        """Calls with no score yet (a run killed between storing an answer and storing its score)."""
+        return self._calls(
+            "r.run_id = ? AND NOT EXISTS (SELECT 1 FROM scores s WHERE s.run_id = r.run_id AND "
+            "s.suite = r.suite AND s.case_id = r.case_id AND s.repeat = r.repeat)",
+            (run_id,),
+            False,
+        )
+
+    def finished_keys(self, run_id: str) -> set[tuple[str, str, int]]:
+        """Work items that need no call on resume: answered ones. Infra errors are tried again."""
+        rows = self._conn.execute(
+            "SELECT suite, case_id, repeat FROM results WHERE run_id = ? AND status = 'ok'", (run_id,)
+        )
+        return {(r[0], r[1], r[2]) for r in rows}
+
+    def count_calls(self, run_id: str) -> int:
+        (n,) = self._conn.execute("SELECT COUNT(*) FROM results WHERE run_id = ?", (run_id,)).fetchone()
+        return int(n)
+
+    def cached_answers(self, keys: Sequence[str], *, exclude_run: str) -> dict[str, CallRecord]:
+        """Live answers of earlier runs under these cache keys (the cache is the store itself: a key is
+        only ever written beside a real answer, so a hit is a real earlier answer, never a copy)."""
+        found: dict[str, CallRecord] = {}
+        for i in range(0, len(keys), 500):
+            chunk = list(keys[i : i + 500])
+            marks = ",".join("?" * len(chunk))
+            for rec in self._calls(
+                f"r.cache_key IN ({marks}) AND r.status = 'ok' AND r.cache_hit = 0 AND r.run_id != ? "
+                "ORDER BY r.finished_at",
+                [*chunk, exclude_run],
+                True,
+            ):
+                if rec.cache_key is not None:
+                    found.setdefault(rec.cache_key, rec)
+        return found
+
+    # --- scores ---------------------------------------------------------------------------------
+    def replace_scores(self, run_id: str, rows: Sequence[ScoreRecord], *, keep_others: bool = False) -> None:
+        """Re-scoring replaces a run's scores wholesale (or adds to them), in one transaction."""
+        stamp = now_iso()
+        with self._transaction() as c:
+            if not keep_others:
+                c.execute("DELETE FROM scores WHERE run_id = ?", (run_id,))
+            c.executemany(INSERT_SCORE, [score_row(run_id, r, stamp) for r in rows])
+
+    def scores(self, run_id: str, *, suite: str | None = None) -> list[ScoreRecord]:
+        where, args = ("run_id = ?", [run_id]) if suite is None else ("run_id = ? AND suite = ?", [run_id, suite])
+        cur = self._conn.execute(
+            f"SELECT {', '.join(SCORE_COLUMNS)} FROM scores WHERE {where} ORDER BY suite, case_id, repeat", args
+        )
+        return [score_record(r) for r in cur]
+
+    # --- judgements -----------------------------------------------------------------------------
+    def judgements(self, run_id: str, *, judge: str | None = None) -> list[Judgement]:
+        sql = f"SELECT {', '.join(JUDGEMENT_COLUMNS)} FROM judgements WHERE run_id = ?"
+        args = [run_id]
+        if judge is not None:
+            sql += " AND judge = ?"
+            args.append(judge)
+        return [judgement_record(r) for r in self._conn.execute(sql + " ORDER BY suite, case_id, repeat", args)]
+
+
+INSERT_CALL = f"INSERT OR REPLACE INTO results ({', '.join(CALL_COLUMNS)}) VALUES ({','.join('?' * len(CALL_COLUMNS))})"
+INSERT_SCORE = (
+    "INSERT OR REPLACE INTO scores (run_id, suite, case_id, repeat, resolved, detail_json, scored_at, status, "
+    "values_json, error) VALUES (?,?,?,?,?,?,?,?,?,?)"
+)
+INSERT_JUDGEMENT = (
+    f"INSERT OR REPLACE INTO judgements ({', '.join(JUDGEMENT_COLUMNS)}) "
+    f"VALUES ({','.join('?' * len(JUDGEMENT_COLUMNS))})"
+)
+
+
+def _run_record(row: tuple[Any, ...]) -> RunRecord:
+    return RunRecord(
+        run_id=row[0],
+        created_at=row[1],
+        finished_at=row[2],
+        status=row[3],
+        endpoint=row[4],
+        endpoint_identity=row[5],
+        plan=RunPlan.model_validate_json(row[6]),
+        manifest=json.loads(row[7]),
+    )

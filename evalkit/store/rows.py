@@ -1,0 +1,135 @@
+"""Typed records <-> SQLite rows, in one place, so no other module knows a column name or position."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from evalkit.records import CallRecord, Judgement, Request, Response, Score, ScoreRecord, Usage
+
+
+def dumps(obj: Any) -> str:
+    """Canonical JSON for storage: sorted keys, compact, unicode kept."""
+    return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+CALL_COLUMNS = (
+    "run_id", "suite", "case_id", "repeat", "status", "error_kind", "error_message", "attempts", "cache_hit",
+    "latency_s", "ttft_s", "input_tokens", "cached_input_tokens", "output_tokens", "cost_usd", "finish_reason",
+    "model", "system_fingerprint", "request_id", "started_at", "finished_at", "request_json", "response_json",
+    "raw_json", "request_hash", "cache_key", "cached_from", "original_latency_s",
+)  # fmt: skip
+
+
+def call_row(rec: CallRecord) -> tuple[Any, ...]:
+    return (
+        rec.run_id, rec.suite, rec.case_id, rec.repeat, rec.status, rec.error_kind, rec.error_message, rec.attempts,
+        int(rec.cache_hit), rec.latency_s, rec.ttft_s, rec.usage.input_tokens, rec.usage.cached_input_tokens,
+        rec.usage.output_tokens, rec.cost_usd, rec.finish_reason, rec.model, rec.system_fingerprint, rec.request_id,
+        rec.started_at, rec.finished_at, dumps(rec.request.model_dump(mode="json")),
+        dumps(rec.response.model_dump(mode="json")) if rec.response is not None else None,
+        dumps(rec.raw) if rec.raw is not None else None, rec.request_hash, rec.cache_key, rec.cached_from,
+        rec.original_latency_s,
+    )  # fmt: skip
+
+
+def call_record(row: tuple[Any, ...], *, with_raw: bool = True) -> CallRecord:
+    r = dict(zip(CALL_COLUMNS, row, strict=True))
+    return CallRecord.model_construct(
+        run_id=r["run_id"],
+        suite=r["suite"],
+        case_id=r["case_id"],
+        repeat=r["repeat"],
+        status=r["status"],
+        error_kind=r["error_kind"],
+        error_message=r["error_message"],
+        attempts=r["attempts"],
+        cache_hit=bool(r["cache_hit"]),
+        cached_from=r["cached_from"],
+        latency_s=r["latency_s"],
+        ttft_s=r["ttft_s"],
+        original_latency_s=r["original_latency_s"],
+        usage=Usage(
+            input_tokens=r["input_tokens"],
+            cached_input_tokens=r["cached_input_tokens"],
+            output_tokens=r["output_tokens"],
+        ),
+        cost_usd=r["cost_usd"],
+        finish_reason=r["finish_reason"],
+        model=r["model"],
+        system_fingerprint=r["system_fingerprint"],
+        request_id=r["request_id"],
+        started_at=r["started_at"],
+        finished_at=r["finished_at"],
+        request_hash=r["request_hash"],
+        cache_key=r["cache_key"],
+        request=Request.model_validate_json(r["request_json"]),
+        response=Response.model_validate_json(r["response_json"]) if r["response_json"] else None,
+        raw=json.loads(r["raw_json"]) if with_raw and r["raw_json"] else None,
+    )
+
+
+SCORE_COLUMNS = ("suite", "case_id", "repeat", "status", "resolved", "values_json", "detail_json", "error")
+
+
+def score_row(run_id: str, rec: ScoreRecord, scored_at: str) -> tuple[Any, ...]:
+    s = rec.score
+    return (
+        run_id,
+        rec.suite,
+        rec.case_id,
+        rec.repeat,
+        None if s.resolved is None else int(s.resolved),
+        dumps(s.detail),
+        scored_at,
+        s.status,
+        dumps(s.values),
+        s.error,
+    )
+
+
+def score_record(row: tuple[Any, ...]) -> ScoreRecord:
+    r = dict(zip(SCORE_COLUMNS, row, strict=True))
+    return ScoreRecord(
+        suite=r["suite"],
+        case_id=r["case_id"],
+        repeat=r["repeat"],
+        score=Score(
+            status=r["status"],
+            resolved=None if r["resolved"] is None else bool(r["resolved"]),
+            values=json.loads(r["values_json"]),
+            detail=json.loads(r["detail_json"]),
+            error=r["error"],
+        ),
+    )
+
+
+JUDGEMENT_COLUMNS = (
+    "run_id", "suite", "case_id", "repeat", "judge", "status", "fidelity", "detail_json", "input_tokens",
+    "output_tokens", "cost_usd", "latency_s", "judged_at",
+)  # fmt: skip
+
+
+def judgement_row(j: Judgement) -> tuple[Any, ...]:
+    return (
+        j.run_id, j.suite, j.case_id, j.repeat, j.judge, j.status, j.fidelity, dumps(j.detail),
+        j.usage.input_tokens, j.usage.output_tokens, j.cost_usd, j.latency_s, j.judged_at,
+    )  # fmt: skip
+
+
+def judgement_record(row: tuple[Any, ...]) -> Judgement:
+    r = dict(zip(JUDGEMENT_COLUMNS, row, strict=True))
+    return Judgement(
+        run_id=r["run_id"],
+        suite=r["suite"],
+        case_id=r["case_id"],
+        repeat=r["repeat"],
+        judge=r["judge"],
+        status=r["status"],
+        fidelity=r["fidelity"],
+        detail=json.loads(r["detail_json"]),
+        usage=Usage(input_tokens=r["input_tokens"], output_tokens=r["output_tokens"]),
+        cost_usd=r["cost_usd"],
+        latency_s=r["latency_s"],
+        judged_at=r["judged_at"],
+    )
