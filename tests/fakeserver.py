@@ -56,6 +56,8 @@ class FakeLLMServer:
         self._script: Script | None = None
         self._lock = threading.Lock()
         self._counter = 0
+        self.models: list[dict[str, Any]] = [{"id": "fake-model"}]
+        """What `/models` lists; extra keys (vLLM's `root`, `max_model_len`) are served as given."""
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -73,14 +75,15 @@ class FakeLLMServer:
                             "object": "list",
                             "data": [
                                 {
-                                    "id": "fake-model",
                                     "object": "model",
                                     "created": 0,
                                     "owned_by": "tests",
                                     "type": "model",
                                     "display_name": "Fake",
                                     "created_at": "2026-01-01T00:00:00Z",
+                                    **m,
                                 }
+                                for m in outer.models
                             ],
                         },
                     )

@@ -8,7 +8,7 @@ import pytest
 
 from evalkit.inputs.endpoints import EndpointProfile
 from evalkit.records import Message, ToolCall, ToolDef
-from evalkit.calls.providers import CallError, Generation, make_provider
+from evalkit.calls.providers import CallContext, CallError, Generation, make_provider
 from evalkit.records import Request
 from tests.fakeserver import FakeLLMServer, Reply
 
@@ -47,7 +47,7 @@ def generate(p: EndpointProfile, r: Request) -> Generation:
     async def go() -> Generation:
         provider = make_provider(p)
         try:
-            return await provider.generate(r)
+            return await provider.generate(r, CallContext("s", "c1"))
         finally:
             await provider.aclose()
 

@@ -1,21 +1,20 @@
-"""`evalkit run` end to end against the loopback server: store, summary, errors, cache, repeats."""
+"""`evalkit run` end to end against the loopback server: store, summary, errors, repeats, export."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
 
+from evalkit import Store, load_run
 from evalkit.cli import main
-from evalkit.report.frame import load_run
 from tests.conftest import TEST_KEY_ENV, Project
 from tests.fakeserver import Reply
 
 
 def run_ids(project: Project) -> list[str]:
-    with sqlite3.connect(project.store) as c:
-        return [r[0] for r in c.execute("SELECT run_id FROM runs ORDER BY created_at")]
+    with Store.existing(project.store) as store:
+        return [r.run_id for r in store.runs()]
 
 
 def test_run_stores_every_case_and_prints_a_summary(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
@@ -40,18 +39,15 @@ def test_manifest_records_provenance_but_no_key(project: Project) -> None:
     project.write_suite(n=1)
     project.write_endpoint("keyed", api_key_env=TEST_KEY_ENV)
     assert main(["run", "--suite", "tickets", "--endpoint", "keyed"]) == 0
-    (_run_id,) = run_ids(project)
-    with sqlite3.connect(project.store) as c:
-        (manifest,) = c.execute("SELECT manifest_json FROM runs").fetchone()
-        everything = "\n".join(
-            str(row) for t in ("runs", "results", "response_cache") for row in c.execute(f"SELECT * FROM {t}")
-        )
-    m = json.loads(manifest)
-    assert m["suites"][0]["hash"] and m["suites"][0]["name"] == "tickets"
+    (run_id,) = run_ids(project)
+    with Store.existing(project.store) as store:
+        m = store.run(run_id).manifest
+    everything = b"".join(p.read_bytes() for p in project.store.parent.glob("evalkit.db*"))
+    assert m["suites"][0]["input_hash"] and m["suites"][0]["name"] == "tickets"
     assert m["endpoint"]["api_key_env"] == TEST_KEY_ENV
     assert m["server"]["models"] == ["fake-model"]
     assert m["packages"]["openai"]
-    assert "sk-test-not-a-real-key" not in everything
+    assert b"sk-test-not-a-real-key" not in everything
     assert project.fake.calls()[0].body["messages"][-1] == {"role": "user", "content": "Ticket: golden ticket 0"}
 
 
@@ -118,27 +114,6 @@ def test_rejected_key_stops_the_run_naming_the_variable(project: Project, capsys
     assert main(["run", "--suite", "tickets", "--endpoint", "keyed"]) == 1
     err = capsys.readouterr().err
     assert f"${TEST_KEY_ENV}" in err and "sk-test-not-a-real-key" not in err
-
-
-def test_second_run_is_served_from_cache_offline(project: Project) -> None:
-    project.write_suite(n=3)
-    assert main(["run", "--suite", "tickets", "--endpoint", "fake-openai"]) == 0
-    calls = len(project.fake.received)
-    project.fake.script(lambda path, body: Reply(status=500))  # would fail if called
-    assert main(["run", "--suite", "tickets", "--endpoint", "fake-openai"]) == 0
-    assert len(project.fake.received) == calls  # not even a /models call
-    second = load_run(run_ids(project)[1], project.store)
-    assert set(second["cache_hit"]) == {1} and set(second["status"]) == {"ok"}
-
-
-def test_cache_is_not_shared_across_models_or_urls(project: Project) -> None:
-    project.write_suite(n=2)
-    project.write_endpoint("other-model", model="another-model")
-    assert main(["run", "--suite", "tickets", "--endpoint", "fake-openai"]) == 0
-    assert main(["run", "--suite", "tickets", "--endpoint", "other-model"]) == 0
-    assert len(project.fake.calls("/chat/completions")) == 4
-    assert main(["run", "--suite", "tickets", "--endpoint", "fake-openai", "--no-cache"]) == 0
-    assert len(project.fake.calls("/chat/completions")) == 6
 
 
 def test_repeats_and_limit(project: Project) -> None:

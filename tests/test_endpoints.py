@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from evalkit.inputs.endpoints import available_endpoints, load_endpoint
+from evalkit.calls.cache import endpoint_identity
+from evalkit.inputs.endpoints import Reasoning, available_endpoints, load_endpoint
 from evalkit.errors import InputError
 
 SHIPPED = Path(__file__).resolve().parents[1] / "runners" / "endpoints"
@@ -59,5 +60,13 @@ def test_identity_separates_models_and_urls_but_not_keys() -> None:
     b = a.model_copy(update={"model": "other"})
     c = a.model_copy(update={"base_url": "https://elsewhere.example/v1"})
     d = a.model_copy(update={"api_key_env": "OTHER_KEY"})
-    assert len({str(x.identity()) for x in (a, b, c)}) == 3
-    assert a.identity() == d.identity()
+    e = a.model_copy(update={"reasoning": Reasoning(effort="high")})
+    assert len({str(endpoint_identity(x)) for x in (a, b, c, e)}) == 4
+    assert endpoint_identity(a) == endpoint_identity(d)
+
+
+def test_reasoning_budget_is_added_to_the_answer_budget() -> None:
+    assert Reasoning(budget_tokens=2048).output_limit(12) == 2060
+    assert Reasoning(min_output_tokens=4096).output_limit(12) == 4096
+    gpt = load_endpoint("gpt-5.5", SHIPPED)
+    assert gpt.reasoning is not None and gpt.reasoning.output_limit(12) >= 1024

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
+import pytest
 import yaml
 
+from evalkit import Store
 from evalkit.cli import main
 from tests.conftest import Project
 from tests.fakeserver import Reply
@@ -38,8 +39,8 @@ def test_judge_verdicts_are_stored_with_their_own_cost(project: Project) -> None
     write_summarization_suite(project)
     project.fake.script(lambda path, body: Reply(text="A refund of $42.50 was approved for OR-10472."))
     assert main(["run", "--suite", "notes", "--endpoint", "fake-openai"]) == 0
-    with sqlite3.connect(project.store) as c:
-        (run_id,) = c.execute("SELECT run_id FROM runs").fetchone()
+    with Store.existing(project.store) as store:
+        (run_id,) = [r.run_id for r in store.runs()]
     before = json.loads((project.root / "reports" / run_id / "summary.json").read_text())
 
     verdict = {"fidelity": 4, "unsupported_claims": [], "omissions": [], "rationale": "faithful"}
@@ -56,6 +57,13 @@ def test_judge_verdicts_are_stored_with_their_own_cost(project: Project) -> None
     # deterministic metrics untouched by the judge, and the run's own cost does not include it
     assert after["suites"] == before["suites"]
 
+    with Store.existing(project.store) as store:
+        verdicts = store.judgements(run_id)
+    assert [(j.case_id, j.judge, j.status, j.fidelity) for j in verdicts] == [
+        (f"n{i}", "fake-anthropic", "ok", 4) for i in range(3)
+    ]
+    assert sum(j.cost_usd for j in verdicts) == pytest.approx(j["cost_usd"])
+
     # judging again only judges what is not judged yet
     assert main(["judge", run_id, "--endpoint", "fake-anthropic"]) == 0
     assert len(project.fake.calls("/messages")) == 3
@@ -64,6 +72,6 @@ def test_judge_verdicts_are_stored_with_their_own_cost(project: Project) -> None
 def test_judge_needs_a_summarization_suite(project: Project) -> None:
     project.write_suite(n=1)
     assert main(["run", "--suite", "tickets", "--endpoint", "fake-openai"]) == 0
-    with sqlite3.connect(project.store) as c:
-        (run_id,) = c.execute("SELECT run_id FROM runs").fetchone()
+    with Store.existing(project.store) as store:
+        (run_id,) = [r.run_id for r in store.runs()]
     assert main(["judge", run_id, "--endpoint", "fake-anthropic"]) == 2

@@ -8,7 +8,7 @@ import pytest
 
 from evalkit.inputs.endpoints import EndpointProfile
 from evalkit.records import Message, ToolCall, ToolDef
-from evalkit.calls.providers import CallError, make_provider
+from evalkit.calls.providers import CallContext, CallError, make_provider
 from evalkit.records import Request
 from tests.fakeserver import FakeLLMServer, Reply
 
@@ -43,7 +43,7 @@ def generate(p: EndpointProfile, r: Request):  # type: ignore[no-untyped-def]
     async def go():  # type: ignore[no-untyped-def]
         provider = make_provider(p)
         try:
-            return await provider.generate(r)
+            return await provider.generate(r, CallContext("s", "c1"))
         finally:
             await provider.aclose()
 

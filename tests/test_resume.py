@@ -5,22 +5,30 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 
+from evalkit import Store
 from evalkit.cli import main
 from tests.conftest import Project
 from tests.fakeserver import Reply
 
 
 def stored(project: Project) -> list[tuple[str, str, int]]:
-    try:
-        with sqlite3.connect(project.store) as c:
-            return c.execute("SELECT run_id, case_id, repeat FROM results WHERE status = 'ok'").fetchall()
-    except sqlite3.OperationalError:  # polled while the run is still creating its store
+    """Answered (run, case, repeat) triples, read through the store's reader while a run writes."""
+    if not project.store.is_file():
         return []
+    try:
+        with Store.existing(project.store) as store:
+            return [(c.run_id, c.case_id, c.repeat) for r in store.runs() for c in store.calls(r.run_id, answered=True)]
+    except Exception:  # polled while the run is still creating its store
+        return []
+
+
+def run_status(project: Project) -> list[tuple[str, str]]:
+    with Store.existing(project.store) as store:
+        return [(r.run_id, r.status) for r in store.runs()]
 
 
 def start_slow_run(project: Project, n: int, wait_for: int) -> subprocess.Popen[str]:
@@ -61,8 +69,7 @@ def test_sigkill_then_resume_finishes_every_case_exactly_once(project: Project) 
     asked = [json.loads(json.dumps(r.body))["messages"][-1]["content"] for r in project.fake.calls("/chat/completions")]
     # the resumed session only called for cases that had no stored answer
     assert not {f"Ticket: golden ticket {int(c.split('-')[-1])}" for c in done_before} & set(asked)
-    with sqlite3.connect(project.store) as c:
-        assert c.execute("SELECT status FROM runs WHERE run_id = ?", (run_id,)).fetchone() == ("finished",)
+    assert run_status(project) == [(run_id, "finished")]
 
 
 def test_resume_retries_infrastructure_errors_only(project: Project) -> None:
@@ -71,18 +78,19 @@ def test_resume_retries_infrastructure_errors_only(project: Project) -> None:
     project.fake.script(
         lambda path, body: Reply(status=503) if body["messages"][-1]["content"] in failing else Reply(text="refund")
     )
-    assert main(["run", "--suite", "tickets", "--endpoint", "fake-openai", "--no-cache"]) == 0
-    with sqlite3.connect(project.store) as c:
-        (run_id,) = c.execute("SELECT run_id FROM runs").fetchone()
-        assert c.execute("SELECT COUNT(*) FROM results WHERE status = 'infra_error'").fetchone() == (1,)
+    assert main(["run", "--suite", "tickets", "--endpoint", "fake-openai"]) == 0
+    with Store.existing(project.store) as store:
+        (run_id,) = [r.run_id for r in store.runs()]
+        assert [c.status for c in store.calls(run_id)] == ["ok", "infra_error", "ok"]
     failing.clear()
     project.fake.received.clear()
     assert main(["run", "--resume", run_id]) == 0
     assert [r.body["messages"][-1]["content"] for r in project.fake.calls("/chat/completions")] == [
         "Ticket: golden ticket 1"
     ]
-    with sqlite3.connect(project.store) as c:
-        assert c.execute("SELECT COUNT(*), SUM(status = 'ok') FROM results").fetchone() == (3, 3)
+    with Store.existing(project.store) as store:
+        assert [c.status for c in store.calls(run_id)] == ["ok", "ok", "ok"]
+        assert [s.score.status for s in store.scores(run_id)] == ["scored"] * 3
 
 
 def test_resume_of_unknown_run_is_an_input_error(project: Project) -> None:
@@ -99,5 +107,4 @@ def test_ctrl_c_exits_130_marks_the_run_interrupted_and_keeps_finished_cases(pro
     assert "evalkit run --resume" in err
     kept = stored(project)
     assert 3 <= len(kept) < 40
-    with sqlite3.connect(project.store) as c:
-        assert c.execute("SELECT status FROM runs").fetchone() == ("interrupted",)
+    assert [status for _, status in run_status(project)] == ["interrupted"]

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
 
+from evalkit import Store, run_metrics
 from evalkit.cli import main
-from evalkit.metrics.suite import run_metrics
-from evalkit.store.core import Store
 from tests.conftest import Project
 from tests.fakeserver import Reply
 
@@ -22,9 +20,10 @@ def answer(path: str, body: dict) -> Reply:  # type: ignore[type-arg]
     return Reply(text="refund" if ticket.endswith((" 0", " 1")) else "no idea", input_tokens=100, output_tokens=10)
 
 
-def scores(project: Project) -> list[tuple]:  # type: ignore[type-arg]
-    with sqlite3.connect(project.store) as c:
-        return c.execute("SELECT suite, case_id, repeat, resolved, detail_json FROM scores ORDER BY case_id").fetchall()
+def scores(project: Project) -> list[tuple[str, str, int, bool | None, str]]:
+    with Store.existing(project.store) as store:
+        (run,) = store.runs()
+        return [(r.suite, r.case_id, r.repeat, r.score.resolved, r.score.status) for r in store.scores(run.run_id)]
 
 
 def test_run_scores_and_rescore_reproduces_it(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
@@ -40,8 +39,8 @@ def test_run_scores_and_rescore_reproduces_it(project: Project, capsys: pytest.C
         ("tickets-g-002", 0),
         ("tickets-g-003", 0),
     ]
-    with sqlite3.connect(project.store) as c:
-        (run_id,) = c.execute("SELECT run_id FROM runs").fetchone()
+    with Store.existing(project.store) as store:
+        (run_id,) = [r.run_id for r in store.runs()]
     first = json.loads((project.root / "reports" / run_id / "summary.json").read_text())
     calls = len(project.fake.received)
     assert main(["score", run_id]) == 0
@@ -57,7 +56,7 @@ def test_metrics_and_cost_per_resolved_task(project: Project) -> None:
     project.write_suite(n=4, adversarial=2)
     project.fake.script(answer)
     project.fake.enqueue(Reply(status=429, headers={"retry-after": "0"}))  # one retry, not billed
-    assert main(["run", "--suite", "tickets", "--endpoint", "fake-openai", "--no-cache"]) == 0
+    assert main(["run", "--suite", "tickets", "--endpoint", "fake-openai"]) == 0
     store = Store(project.store)
     try:
         (run_id,) = [r.run_id for r in store.runs()]
@@ -78,7 +77,7 @@ def test_infra_errors_are_not_scored_as_wrong(project: Project) -> None:
     project.fake.script(
         lambda path, body: Reply(status=500) if body["messages"][-1]["content"].endswith("2") else Reply(text="refund")
     )
-    assert main(["run", "--suite", "tickets", "--endpoint", "fake-openai", "--no-cache"]) == 0
+    assert main(["run", "--suite", "tickets", "--endpoint", "fake-openai"]) == 0
     store = Store(project.store)
     try:
         (m,) = run_metrics(store, store.runs()[0].run_id)

@@ -6,11 +6,11 @@ import asyncio
 import json
 import shutil
 import socket
-import sqlite3
 from pathlib import Path
 
 import pytest
 
+from evalkit import Store
 from evalkit.cli import main
 from evalkit.inputs.endpoints import EndpointProfile
 from evalkit.errors import EndpointError
@@ -103,17 +103,15 @@ def test_real_local_model_end_to_end(project: Project) -> None:
         + "\n"
     )
     assert main(["run", "--suite", "tickets", "--endpoint", "local"]) == 0
-    with sqlite3.connect(project.store) as c:
-        rows = c.execute(
-            "SELECT status, input_tokens, output_tokens, response_json, finish_reason FROM results"
-        ).fetchall()
-        (manifest,) = c.execute("SELECT manifest_json FROM runs").fetchone()
-    assert len(rows) == 3
-    for status, tokens_in, tokens_out, response, finish in rows:
-        assert status == "ok" and tokens_in > 10 and tokens_out > 0
-        assert json.loads(response)["text"].strip()
-        assert finish in ("stop", "length")
-    server = json.loads(manifest)["server"]
+    with Store.existing(project.store) as store:
+        (run,) = store.runs()
+        calls = store.calls(run.run_id)
+    assert len(calls) == 3
+    for call in calls:
+        assert call.status == "ok" and call.usage.input_tokens > 10 and call.usage.output_tokens > 0
+        assert call.response is not None and call.response.text.strip()
+        assert call.finish_reason in ("stop", "length")
+    server = run.manifest["server"]
     assert server["models"] == ["smollm2-135m-instruct"]
     assert not port_open(server["base_url"])  # stopped when the run ended
 

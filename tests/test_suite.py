@@ -23,15 +23,55 @@ def test_valid_suite_loads_cases_with_split_and_stable_hash(project: Project) ->
     loaded = load_suite(path)
     assert [c.id for c in loaded.cases][:1] == ["tickets-g-000"]
     assert [c.split for c in loaded.cases] == ["golden"] * 3 + ["adversarial"] * 2
-    assert load_suite(path).hash == loaded.hash
+    again = load_suite(path)
+    assert (again.input_hash, again.expectation_hash) == (loaded.input_hash, loaded.expectation_hash)
 
 
-def test_hash_changes_when_a_case_changes(project: Project) -> None:
+def test_input_hash_changes_when_a_case_input_changes(project: Project) -> None:
     path = project.write_suite(n=3)
-    before = load_suite(path).hash
+    before = load_suite(path)
     golden = project.root / "golden" / "tickets.jsonl"
     golden.write_text(golden.read_text().replace("golden ticket 2", "golden ticket two"))
-    assert load_suite(path).hash != before
+    after = load_suite(path)
+    assert after.input_hash != before.input_hash
+    assert after.expectation_hash == before.expectation_hash
+
+
+def test_expectations_change_only_the_expectation_hash(project: Project) -> None:
+    path = project.write_suite(n=3)
+    before = load_suite(path)
+    golden = project.root / "golden" / "tickets.jsonl"
+    golden.write_text(golden.read_text().replace('"label": "refund"', '"label": "other"', 1))
+    after = load_suite(path)
+    assert after.input_hash == before.input_hash
+    assert after.expectation_hash != before.expectation_hash
+
+
+def test_gate_policy_and_description_are_in_neither_hash(project: Project) -> None:
+    before = load_suite(project.write_suite(n=3))
+    after = load_suite(
+        project.write_suite(n=3, description="edited", gate={"non_inferiority_margin": 0.1, "min_cases": 5})
+    )
+    assert (after.input_hash, after.expectation_hash) == (before.input_hash, before.expectation_hash)
+    assert after.suite.gate.non_inferiority_margin == 0.1
+
+
+def test_request_settings_change_the_input_hash(project: Project) -> None:
+    before = load_suite(project.write_suite(n=3))
+    after = load_suite(project.write_suite(n=3, request={"max_tokens": 64, "temperature": 0}))
+    assert after.input_hash != before.input_hash
+
+
+def test_a_misspelt_gate_key_names_its_line(project: Project) -> None:
+    path = project.write_suite(n=1, gate={"non_inferiority_margn": 0.03})
+    err = error_of(path)
+    assert err.field == "gate.non_inferiority_margn" and err.message == "unknown field"
+    assert err.line == path.read_text().splitlines().index("  non_inferiority_margn: 0.03") + 1
+
+
+def test_a_gate_metric_must_belong_to_the_category(project: Project) -> None:
+    err = error_of(project.write_suite(n=1, gate={"metric": "field_accuracy"}))
+    assert err.field == "gate.metric" and "not a classification metric" in err.message
 
 
 def test_broken_yaml_names_the_line(project: Project) -> None:

@@ -186,6 +186,12 @@ def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
     conn.execute(
         "UPDATE scores SET values_json = json_object('resolved', CAST(resolved AS REAL)) WHERE status = 'scored'"
     )
+    conn.execute(
+        "INSERT INTO scores (run_id, suite, case_id, repeat, resolved, detail_json, scored_at, status, error) "
+        "SELECT run_id, suite, case_id, repeat, NULL, '{}', finished_at, 'infra_error', error_message FROM results r "
+        "WHERE status = 'infra_error' AND NOT EXISTS (SELECT 1 FROM scores s WHERE s.run_id = r.run_id AND "
+        "s.suite = r.suite AND s.case_id = r.case_id AND s.repeat = r.repeat)"
+    )
 
 
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_1_to_2}
@@ -203,6 +209,8 @@ def _version(conn: sqlite3.Connection) -> int:
 def ensure_schema(conn: sqlite3.Connection, path: Path) -> None:
     """Create, migrate or refuse. Runs inside one IMMEDIATE transaction, so two processes opening the
     same old store do not both migrate it, and a failed migration leaves the old store untouched."""
+    if _version(conn) == SCHEMA_VERSION:
+        return  # the common case: no lock taken, so readers polling a live run never block its writer
     conn.execute("BEGIN IMMEDIATE")
     try:
         version = _version(conn)
