@@ -22,7 +22,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from evalkit.cli import main as evalkit_main
-from evalkit.store.core import Store
+from evalkit.store import Store
 from tests.fakeserver import FakeLLMServer, Reply
 
 
@@ -61,7 +61,7 @@ def evalkit_run(root: Path, base_url: str, n: int, concurrency: int) -> tuple[fl
 
     os.chdir(root)
     start = time.perf_counter()
-    assert evalkit_main(["run", "--suite", "bench", "--endpoint", "bench", "--no-cache"]) == 0
+    assert evalkit_main(["run", "--suite", "bench", "--endpoint", "bench"]) == 0
     end_to_end = n / (time.perf_counter() - start)
     store = Store(root / "reports" / "evalkit.db")
     (run,) = store.runs()

@@ -17,7 +17,6 @@ from evalkit.requests.plan import WorkItem
 from tests.conftest import Project
 from tests.fakeserver import Reply
 
-
 SHIPPED = Path(__file__).resolve().parents[1] / "runners" / "endpoints"
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from evalkit.calls.cache import endpoint_identity
-from evalkit.inputs.endpoints import Reasoning, available_endpoints, load_endpoint
 from evalkit.errors import InputError
+from evalkit.inputs.endpoints import Reasoning, available_endpoints, load_endpoint
 
 SHIPPED = Path(__file__).resolve().parents[1] / "runners" / "endpoints"
 

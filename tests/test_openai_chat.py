@@ -6,10 +6,9 @@ import asyncio
 
 import pytest
 
-from evalkit.inputs.endpoints import EndpointProfile
-from evalkit.records import Message, ToolCall, ToolDef
 from evalkit.calls.providers import CallContext, CallError, make_provider
-from evalkit.records import Request
+from evalkit.inputs.endpoints import EndpointProfile
+from evalkit.records import Message, Request, ToolCall, ToolDef
 from tests.fakeserver import FakeLLMServer, Reply
 
 TOOL = ToolDef(

@@ -6,8 +6,8 @@ import asyncio
 import random
 
 from evalkit.calls.providers.base import CallError, Generation, parse_retry_after
-from evalkit.records import Response
 from evalkit.calls.retry import RetryPolicy, call_with_retries
+from evalkit.records import Response
 
 
 def run(errors: list[CallError], policy: RetryPolicy) -> tuple[object, list[float]]:

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from evalkit import Store
-from evalkit.cli import main
-from evalkit.inputs.endpoints import EndpointProfile
-from evalkit.errors import EndpointError
 from evalkit.calls.servers import embedded_model_path, endpoint_server, launched
+from evalkit.cli import main
+from evalkit.errors import EndpointError
+from evalkit.inputs.endpoints import EndpointProfile
 from tests.conftest import Project
 from tests.fakeserver import FakeLLMServer
 

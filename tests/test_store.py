@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from pathlib import Path
 
@@ -72,7 +71,11 @@ def store(tmp_path: Path) -> Store:
             plan=RunPlan(endpoint=PROFILE, suites=["s"]),
             manifest={"sessions": []},
         ),
-        [SuiteRecord(name="s", category="classification", input_hash="ih", expectation_hash="eh", suite=SUITE, assets={})],
+        [
+            SuiteRecord(
+                name="s", category="classification", input_hash="ih", expectation_hash="eh", suite=SUITE, assets={}
+            )
+        ],
         [("s", Case(id=f"c{i}", input={"q": "?"}, expected={"label": "a"})) for i in range(3)],
     )
     return s

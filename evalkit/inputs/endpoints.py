@@ -97,8 +97,8 @@ class EndpointProfile(BaseModel):
     extra_body: dict[str, Any] = Field(default_factory=dict)
     reasoning: Reasoning | None = None
     script: str | None = None
-    """Kind `scripted`: the JSONL file of canned answers, keyed by case id (relative paths are taken
-    from the current directory, like suite paths)."""
+    """Kind `scripted`: the JSONL file of canned answers, keyed by case id (a relative path is taken
+    from the profile file's folder)."""
     price: Price = Field(default_factory=Price)
     launch: LocalServer | None = None
     notes: str = ""
@@ -146,4 +146,7 @@ def load_endpoint(spec: str, directory: Path = DEFAULT_ENDPOINTS_DIR) -> Endpoin
             names = ", ".join(available_endpoints(directory)) or "none"
             raise InputError(f"unknown endpoint {spec!r}; profiles in {directory}: {names}")
     profile = load_yaml_model(EndpointProfile, path)
+    if profile.script is not None and not Path(profile.script).is_absolute():
+        # Relative to the profile file, like a suite's case files are relative to the suite.
+        profile = profile.model_copy(update={"script": os.path.normpath(path.parent / profile.script)})
     return profile
