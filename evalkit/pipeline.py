@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,13 +19,11 @@ from typing import Any
 import jinja2
 from rich.console import Console
 
-from evalkit.calls.cache import CacheKeys, endpoint_identity
-from evalkit.calls.engine import CallOutcome, call_record, execute
+from evalkit.calls.engine import CallOutcome, call_record
 from evalkit.calls.manifest import build_manifest
 from evalkit.calls.progress import RunProgress
-from evalkit.calls.providers import CallError, make_provider
-from evalkit.calls.servers import endpoint_server
-from evalkit.errors import EndpointError, InputError
+from evalkit.calls.session import ServerInfo, call_endpoint
+from evalkit.errors import InputError
 from evalkit.inputs.endpoints import DEFAULT_ENDPOINTS_DIR, EndpointProfile, load_endpoint
 from evalkit.inputs.suites import DEFAULT_SUITES_DIR, LoadedSuite, load_suites
 from evalkit.records import CallRecord
@@ -169,28 +167,17 @@ async def _replay(store: Store, run_id: str, plan: RunPlan, console: Console, ou
                 progress.advance(record)
                 scorer.submit(record)
 
+            def on_server(info: ServerInfo) -> None:
+                store.update_manifest(run_id, server=info.server, endpoint_identity=info.identity)
+                store.set_endpoint_identity(run_id, info.keys.identity_hash)
+
+            async def lookup(keys: Sequence[str]) -> dict[str, CallRecord]:
+                return await asyncio.to_thread(store.cached_answers, keys, exclude_run=run_id)
+
             if pending:
-                async with endpoint_server(profile) as base_url:
-                    provider = make_provider(profile, base_url)
-                    try:
-                        try:
-                            server = await provider.describe()
-                        except CallError as err:
-                            raise EndpointError(
-                                f"endpoint {profile.name!r} at {base_url or profile.base_url} is not usable: {err}"
-                            ) from None
-                        keys = CacheKeys.of(profile, server)
-                        store.update_manifest(run_id, server=server, endpoint_identity=endpoint_identity(profile))
-                        store.set_endpoint_identity(run_id, keys.identity_hash)
-                        lookup = None
-                        if plan.cache:
-
-                            async def lookup(wanted: Any) -> dict[str, CallRecord]:
-                                return await asyncio.to_thread(store.cached_answers, wanted, exclude_run=run_id)
-
-                        await execute(pending, provider, profile, on_outcome, keys=keys, lookup=lookup)
-                    finally:
-                        await provider.aclose()
+                await call_endpoint(
+                    profile, pending, on_outcome, on_server=on_server, lookup=lookup if plan.cache else None
+                )
         session.update(called=outcome.called, cache_hits=outcome.cached, infra_errors=outcome.errors)
     finally:
         try:

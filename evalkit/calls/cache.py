@@ -16,9 +16,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from evalkit.calls.providers.scripted import file_sha256
 from evalkit.inputs.endpoints import EndpointProfile, LocalServer
-from evalkit.inputs.identity import digest
+from evalkit.inputs.identity import digest, file_sha256
 from evalkit.requests.plan import WorkItem
 
 

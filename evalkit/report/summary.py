@@ -36,7 +36,7 @@ def print_summary(
     table = Table(title=f"run {run_id}")
     for col in (
         "suite",
-        "answered",
+        "scored",
         "primary metric",
         "resolved",
         "adversarial",

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from evalkit.calls.engine import CallOutcome, execute
-from evalkit.calls.providers import CallError, make_provider
-from evalkit.calls.servers import endpoint_server
-from evalkit.errors import EndpointError, InputError
+from evalkit.calls.engine import CallOutcome
+from evalkit.calls.session import call_endpoint
+from evalkit.errors import InputError
 from evalkit.inputs.endpoints import DEFAULT_ENDPOINTS_DIR, load_endpoint
 from evalkit.records import Judgement, Usage
 from evalkit.requests.build import request_hash
@@ -90,15 +89,10 @@ async def _judge_all(
         result.errors += judgement.status != "ok"
         result.cost_usd += judgement.cost_usd
 
-    async with endpoint_server(profile) as base_url:
-        provider = make_provider(profile, base_url)
-        try:
-            await execute(items, provider, profile, on_outcome)
-        except CallError as err:
-            raise EndpointError(f"judge endpoint {profile.name!r}: {err}") from None
-        finally:
-            await provider.aclose()
-            await asyncio.to_thread(writer.close)
+    try:
+        await call_endpoint(profile, items, on_outcome)
+    finally:
+        await asyncio.to_thread(writer.close)
     return result
 
 

@@ -14,7 +14,6 @@ optional; the most specific line wins. A line with `error` fails the call the wa
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from evalkit.calls.providers.base import CallContext, CallError, ErrorKind, Gene
 from evalkit.errors import InputError
 from evalkit.inputs.endpoints import EndpointProfile
 from evalkit.inputs.files import validation_error
+from evalkit.inputs.identity import file_sha256
 from evalkit.records import FinishReason, Request, Response, Usage
 
 
@@ -100,14 +100,6 @@ def find_answer(answers: dict[Key, ScriptedAnswer], call: CallContext) -> Script
         if key in answers:
             return answers[key]
     return None
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 class Scripted:
