@@ -19,10 +19,10 @@ from typing import Any
 import jinja2
 from rich.console import Console
 
+from evalkit.calls.connection import ServerInfo, call_endpoint
 from evalkit.calls.engine import CallOutcome, call_record
 from evalkit.calls.manifest import build_manifest
 from evalkit.calls.progress import RunProgress
-from evalkit.calls.session import ServerInfo, call_endpoint
 from evalkit.errors import InputError
 from evalkit.inputs.endpoints import DEFAULT_ENDPOINTS_DIR, EndpointProfile, load_endpoint
 from evalkit.inputs.suites import DEFAULT_SUITES_DIR, LoadedSuite, load_suites

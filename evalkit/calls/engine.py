@@ -147,11 +147,10 @@ async def _serve_from_cache(
     if outcome.generation is None:
         return rest  # fingerprint unknown: reuse nothing rather than guess
     fingerprint = outcome.generation.response.system_fingerprint
-    wanted = {item.request_hash + f"#{item.repeat}": keys.key(item, fingerprint) for item in rest}
-    hits = await lookup(list(wanted.values()))
+    wanted = [keys.key(item, fingerprint) for item in rest]
+    hits = await lookup(wanted)
     misses: list[WorkItem] = []
-    for item in rest:
-        key = wanted[item.request_hash + f"#{item.repeat}"]
+    for item, key in zip(rest, wanted, strict=True):
         cached = hits.get(key)
         if cached is None or cached.response is None:
             misses.append(item)

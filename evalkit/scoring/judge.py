@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from evalkit.calls.connection import call_endpoint
 from evalkit.calls.engine import CallOutcome
-from evalkit.calls.session import call_endpoint
 from evalkit.errors import InputError
 from evalkit.inputs.endpoints import DEFAULT_ENDPOINTS_DIR, load_endpoint
 from evalkit.records import Judgement, Usage

@@ -1,4 +1,4 @@
-"""One session with an endpoint: start (or attach to) its server, ask what it is, make the calls.
+"""One connection to an endpoint: start (or attach to) its server, ask what it is, make the calls.
 
 The run and the judge both come through here, so every call of either takes the same path: the server
 is launched and always stopped, an unusable endpoint is one clear error before any case is called, and
