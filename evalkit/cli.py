@@ -61,6 +61,16 @@ def _parser() -> argparse.ArgumentParser:
     judge.add_argument("--limit", type=int, default=None, help="judge at most N answers")
     judge.add_argument("--endpoints-dir", type=Path, default=DEFAULT_ENDPOINTS_DIR)
 
+    for name, text in (
+        ("gate", "decide per category whether the candidate may replace the baseline; writes the sign-off"),
+        ("report", "write the sign-off report and router policy for two runs (what gate writes)"),
+    ):
+        cmd = sub.add_parser(name, help=text)
+        cmd.add_argument("--baseline", required=True, metavar="RUN_ID", help="the frontier run")
+        cmd.add_argument("--candidate", required=True, metavar="RUN_ID", help="the cheaper run")
+        cmd.add_argument("--policy", type=Path, default=None, help="gate policy YAML (default: each suite's gate:)")
+        cmd.add_argument("--out", type=Path, default=None, help="folder for the report (default: reports/gate-...)")
+
     sub.add_parser("runs", help="list stored runs")
 
     export = sub.add_parser("export", help="write a run out as JSONL or Parquet")
@@ -127,6 +137,34 @@ def _report(store: Store, run_id: str, store_path: Path, console: Console) -> Pa
     return path
 
 
+def _cmd_gate(args: argparse.Namespace, console: Console, out: Console) -> int:
+    """Gate two stored runs; exit code per `EXIT_CODES` for `gate`, 0 for `report` once written."""
+    from evalkit.compare.gate import gate_runs
+    from evalkit.compare.router import write_router_policy
+    from evalkit.inputs.policy import load_policy
+    from evalkit.report.gate_table import print_gate
+    from evalkit.report.signoff import write_signoff
+
+    policy = load_policy(args.policy) if args.policy is not None else None
+    with Store.existing(args.store) as store:
+        store.run(args.baseline)
+        store.run(args.candidate)
+        report = gate_runs(
+            store,
+            args.baseline,
+            args.candidate,
+            policy_file=policy,
+            policy_source=str(args.policy) if args.policy else "suite",
+        )
+    folder = args.out or args.store.parent / f"gate-{args.baseline}-vs-{args.candidate}"
+    files = write_signoff(report, folder)
+    router = write_router_policy(report, folder)
+    print_gate(report, out)
+    for path in (files.markdown, files.html, files.json, files.junit, router):
+        console.print(f"wrote {path}", highlight=False)
+    return report.exit_code if args.command == "gate" else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = _parser().parse_args(argv)
@@ -146,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
                     console.print(f"re-scored {n} answers of run {args.run_id} from the store (no model called)")
                 _report(store, args.run_id, args.store, out)
             return 0
+        if args.command in ("gate", "report"):
+            return _cmd_gate(args, console, out)
         if args.command == "runs":
             with Store.existing(args.store) as store:
                 for r in store.runs():

@@ -26,6 +26,7 @@ def scorer_for(category: str) -> ScorerSpec:
         values=tuple(module.VALUES),
         score=module.score,
         aggregate=module.aggregate,
+        escalation_reason=module.escalation_reason,
         load_assets=getattr(module, "load_fixture_assets", None),
         missing_asset=getattr(module, "missing_asset", None),
     )

@@ -7,7 +7,9 @@ A scorer module defines:
 - `METRICS`: the names `aggregate` reports; a suite's `primary_metric` must be one of them;
 - `VALUES`: the named numeric per-case values `score` puts on every scored case (besides `resolved`);
 - `score(ctx, settings) -> Score`: one answered case -> `Score.of(resolved, Detail(...), **values)`;
-- `aggregate(items, settings) -> Metrics`: the *scored* cases of a suite -> metrics.
+- `aggregate(items, settings) -> Metrics`: the *scored* cases of a suite -> metrics;
+- `escalation_reason(detail, settings) -> str | None`: why a cheap first pass should hand this answer to
+  the final authority (invalid structured output, unparseable tool call, an abstain label, no code).
 
 Scoring is a pure function of what the store holds (suite, case, canonical response, suite assets), so
 `evalkit score RUN` reproduces exactly what `evalkit run` computed. Infrastructure errors, truncated
@@ -82,6 +84,7 @@ class ScorerSpec:
     values: tuple[str, ...]
     score: Callable[[ScoreContext, Any], Score]
     aggregate: Callable[[Sequence[Scored[Any]], Any], Metrics]
+    escalation_reason: Callable[[Any, Any], str | None]
     load_assets: Callable[[Path, Any], dict[str, dict[str, str]]] | None = None
     """Files a suite needs besides its cases, snapshotted into the store with it (coding fixtures)."""
     missing_asset: Callable[[dict[str, Any], dict[str, dict[str, str]]], str | None] | None = None

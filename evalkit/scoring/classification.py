@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
@@ -144,6 +144,34 @@ def score(ctx: ScoreContext, settings: Settings) -> Score:
     )
 
 
+def _averaged(y_true: list[str], y_pred: list[str], labels: list[str], average: str) -> tuple[Any, Any, Any, Any]:
+    present = [label for label in labels if label in y_true or label in y_pred]
+    result: tuple[Any, Any, Any, Any] = precision_recall_fscore_support(
+        y_true, y_pred, labels=present, average=average, zero_division=0
+    )
+    return result
+
+
+def averaged_f1(items: Sequence[Scored[Detail]], settings: Settings, average: str) -> float | None:
+    """One averaged F1 alone, exactly as `aggregate` computes it: the gate recomputes the suite metric
+    on thousands of bootstrap resamples and needs it without the tables."""
+    if not items:
+        return None
+    y_true = [i.detail.expected for i in items]
+    y_pred = [i.detail.predicted for i in items]
+    return float(_averaged(y_true, y_pred, list(settings.labels), average)[2])
+
+
+def escalation_reason(detail: Detail, settings: Settings) -> str | None:
+    """Why a cheap first pass should hand this case to the final authority: no usable label, or the
+    model itself said to escalate."""
+    if detail.invalid:
+        return "no valid label"
+    if settings.abstain_label is not None and detail.predicted == settings.abstain_label:
+        return f"answered {settings.abstain_label}"
+    return None
+
+
 def aggregate(items: Sequence[Scored[Detail]], settings: Settings) -> Metrics:
     """Label metrics over the scored cases, with scikit-learn's definitions so they can be checked.
 
@@ -161,9 +189,8 @@ def aggregate(items: Sequence[Scored[Detail]], settings: Settings) -> Metrics:
         label: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(support[i])}
         for i, label in enumerate(labels)
     }
-    present = [label for label in labels if label in y_true or label in y_pred]
     for avg in ("macro", "micro", "weighted"):
-        ap, ar, af, _ = precision_recall_fscore_support(y_true, y_pred, labels=present, average=avg, zero_division=0)
+        ap, ar, af, _ = _averaged(y_true, y_pred, labels, avg)
         values[f"{avg}_f1"] = float(af)
         if avg == "macro":
             values["macro_precision"], values["macro_recall"] = float(ap), float(ar)

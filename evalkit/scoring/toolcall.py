@@ -272,6 +272,19 @@ def score(ctx: ScoreContext, settings: Settings) -> Score:
     return Score.of(resolved, detail, format_failure=float(format_failure), call_as_text=float(as_text is not None))
 
 
+def escalation_reason(detail: Detail, settings: Settings) -> str | None:
+    """A tool call the runtime could not execute safely goes to the final authority instead."""
+    if detail.format_failure:
+        return "unparseable tool call or a call written as text"
+    if detail.unknown_tools:
+        return "call to an undeclared tool"
+    if any(p.schema_errors for p in detail.pairs):
+        return "arguments violate the tool schema"
+    if settings.escalation_tool is not None and any(c.name == settings.escalation_tool for c in detail.called):
+        return f"called {settings.escalation_tool}"
+    return None
+
+
 def aggregate(items: Sequence[Scored[Detail]], settings: Settings) -> Metrics:
     """Rates over the scored cases; per-call rates count expected calls, so a missing call counts as wrong.
 

@@ -31,6 +31,12 @@ from evalkit.scoring.coding.fixtures import load_fixture_assets, missing_asset
 from evalkit.scoring.coding.scorer import score
 from evalkit.scoring.coding.spec import Expectation, Settings
 
+
+def escalation_reason(detail: Detail, settings: Settings) -> str | None:
+    """No code or no diff in the answer: nothing to run, so the final authority takes the case."""
+    return "no code or diff in the answer" if detail.extraction_failed else None
+
+
 __all__ = [
     "METRICS",
     "VALUES",
@@ -38,6 +44,7 @@ __all__ = [
     "Expectation",
     "Settings",
     "aggregate",
+    "escalation_reason",
     "load_fixture_assets",
     "missing_asset",
     "score",

@@ -201,6 +201,15 @@ def score(ctx: ScoreContext, settings: Settings) -> Score:
     )
 
 
+def escalation_reason(detail: Detail, settings: Settings) -> str | None:
+    """Structured output a downstream system cannot consume goes to the final authority."""
+    if not detail.parsed:
+        return "no JSON record in the answer"
+    if detail.schema_valid is False:
+        return "record violates the output schema (missing or mistyped required fields)"
+    return None
+
+
 def aggregate(items: Sequence[Scored[Detail]], settings: Settings) -> Metrics:
     """Micro averages over every (answer, gold field) pair, so a suite with more fields per document
     weighs each field equally rather than each document. Extra keys count as hallucinations."""

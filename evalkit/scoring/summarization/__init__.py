@@ -186,6 +186,15 @@ def score(ctx: ScoreContext, settings: Settings) -> Score:
     )
 
 
+def escalation_reason(detail: Detail, settings: Settings) -> str | None:
+    """A summary that fails the cheap format checks is not worth a reader's time; redo it."""
+    if detail.words == 0:
+        return "empty summary"
+    if not detail.format_ok:
+        return "summary breaks the required format"
+    return None
+
+
 def aggregate(items: Sequence[Scored[Detail]], settings: Settings) -> Metrics:
     """Coverage is a micro average over every (answer, key fact) pair; the other rates are per answer.
 
