@@ -1,14 +1,15 @@
-# The README's two commands: `make run` (main job on the embedded local model) and `make test`.
+# The README's two commands: `make run` (the main job, offline: gate a cheap candidate and the embedded
+# local model against a frontier baseline) and `make test`.
 .PHONY: setup run test lint bench
 
 setup:
 	@bash .ci/bootstrap
 
 run: setup
-	.venv/bin/evalkit run --suite all --endpoint local --limit 8
+	.venv/bin/python runners/demo.py
 
 lint: setup
-	.venv/bin/ruff check evalkit tests benchmarks
+	.venv/bin/ruff check evalkit tests benchmarks runners
 	.venv/bin/mypy evalkit
 
 test: lint

@@ -201,7 +201,9 @@ def test_incomparable_runs_are_refused_naming_the_difference(
         gate_runs(store, baseline, cand)
 
 
-def test_a_misspelt_policy_key_is_bad_input(project: Project, baseline: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_misspelt_policy_key_is_bad_input(
+    project: Project, baseline: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     policy = project.root / "policy.yaml"
     policy.write_text("default:\n  non_inferiority_margn: 0.1\n")
     assert main(["gate", "--baseline", baseline, "--candidate", baseline, "--policy", str(policy)]) == 2

@@ -56,16 +56,25 @@ def test_different_sampling_defaults_are_named_as_a_difference(project: Project)
         require_comparable([pairing])
 
 
-def test_an_edited_suite_is_named_and_cases_on_one_side_counted(project: Project) -> None:
+def test_an_edited_suite_is_named_as_a_difference(project: Project) -> None:
     project.write_suite(n=3)
     assert main(["run", "--suite", "tickets", "--endpoint", "fake-openai"]) == 0
-    project.write_suite(n=4, prompt={"system": "Label it.", "user": "Ticket: {{ ticket }}"})
+    project.write_suite(n=3, prompt={"system": "Label it.", "user": "Ticket: {{ ticket }}"})
     assert main(["run", "--suite", "tickets", "--endpoint", "fake-openai"]) == 0
     with Store.existing(project.store) as store:
         (pairing,) = pair_runs(store, *run_ids(project))
-    text = "\n".join(pairing.differences)
-    assert "different suites (input hash" in text
-    assert "1 cases only in the candidate run: tickets-g-003" in text
+    assert "different suites (input hash" in "\n".join(pairing.differences)
+
+
+def test_a_limited_run_pairs_with_a_full_one_and_its_missing_cases_are_one_sided(project: Project) -> None:
+    project.write_suite(n=4)
+    assert main(["run", "--suite", "tickets", "--endpoint", "fake-openai"]) == 0
+    assert main(["run", "--suite", "tickets", "--endpoint", "fake-openai", "--limit", "2"]) == 0
+    with Store.existing(project.store) as store:
+        (pairing,) = pair_runs(store, *run_ids(project))
+    assert pairing.comparable
+    assert [c.case_id for c in pairing.paired()] == ["tickets-g-000", "tickets-g-001"]
+    assert [c.candidate for c in pairing.cases[2:]] == [None, None]
 
 
 def test_unscored_cases_never_enter_the_pairs(project: Project) -> None:

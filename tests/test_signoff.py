@@ -325,3 +325,32 @@ def test_plots_are_deterministic_and_skip_missing_data() -> None:
         for p in plots:
             png = base64.b64decode(p.uri.split(",", 1)[1])
             assert b"tEXt" not in png and b"tIME" not in png, "no software, date or time chunk"
+
+
+def test_a_sparse_report_still_writes_every_file(tmp_path: Path) -> None:
+    """No interval, no McNemar, no quality, no latencies, no tables, hostile text in reasons: nothing crashes."""
+    report = make_report()
+    gate = report.categories[1].model_copy(
+        update={
+            "verdict": "QUALIFIED_WITH_ESCALATION",
+            "reasons": ["# not a heading | not a cell <b>bold</b> `tick` [link](javascript:x)"],
+            "interval": None,
+            "mcnemar": None,
+            "options": [
+                o.model_copy(update={"quality": None, "cost_per_resolved_usd": None})
+                for o in report.categories[1].options
+            ],
+            "latencies_s": {"baseline": [], "candidate": []},
+            "tables": {"baseline": {}, "candidate": {"per_field": {"x": "not a row"}}},
+            "newly_failing_adversarial": [],
+        }
+    )
+    sparse = report.model_copy(update={"categories": [gate], "overall": "QUALIFIED_WITH_ESCALATION", "exit_code": 0})
+    files = write_signoff(sparse, tmp_path)
+    html = files.html.read_text()
+    assert "<b>bold</b>" not in html and "javascript:x" in html and 'href="javascript' not in html
+    text = files.markdown.read_text()
+    assert r"\# not a heading \| not a cell &lt;b>bold&lt;/b> \`tick\` \[link\](javascript:x)" in text
+    case = ET.parse(files.junit).getroot().find(".//testcase")
+    assert case is not None and len(case.findall("failure") + case.findall("skipped")) == 0
+    assert category_plots(gate) == []

@@ -31,6 +31,8 @@ from evalkit.compare.verdicts import CategoryGate, OptionFigures
 COLORS = {"baseline": "#6b7280", "candidate": "#2563eb", "escalation": "#9333ea"}
 """One colour per option, the same in every figure and in the HTML."""
 DPI = 110
+MAX_WIDTH_IN = 9.2
+"""Widest figure (inches at `DPI`): what the HTML page shows at full size."""
 MAX_MATRIX_LABELS = 30
 """Past this many labels a confusion matrix is unreadable as an image; the JSON still has it."""
 BASELINE_MATRIX_LABELS = 12
@@ -171,6 +173,7 @@ def latency_distribution(gate: CategoryGate) -> Plot | None:
         for patch, (side, _) in zip(box["boxes"], sides, strict=True):
             patch.set_facecolor(COLORS[side])
             patch.set_alpha(0.55)
+        ax.invert_yaxis()  # baseline on top, as in every table
         ax.set_xlabel("latency per call (s)")
         ax.grid(True, axis="x", linewidth=0.4, alpha=0.5)
         title = "Latency per call"
@@ -206,15 +209,15 @@ def confusion_matrices(gate: CategoryGate) -> Plot | None:
     if baseline is not None and len(baseline[0]) <= BASELINE_MATRIX_LABELS:
         panels.insert(0, ("baseline", *baseline))
     n = len(candidate[0])
-    side = min(2.2 + 0.42 * n, 9.0)
+    side = min(2.2 + 0.42 * n, MAX_WIDTH_IN / len(panels))
     with _style():
         fig = _figure(side * len(panels), side + 0.3)
         for i, (name, labels, m) in enumerate(panels):
             ax = fig.add_subplot(1, len(panels), i + 1)
             ax.imshow(m, cmap="Blues", vmin=0, vmax=max(float(m.max()), 1.0))
             ticks = range(len(labels))
-            ax.set_xticks(ticks, labels, rotation=45, ha="right", rotation_mode="anchor", fontsize=7)
-            ax.set_yticks(ticks, labels, fontsize=7)
+            ax.set_xticks(ticks, labels, rotation=35, ha="right", rotation_mode="anchor", fontsize=8)
+            ax.set_yticks(ticks, labels, fontsize=8)
             ax.set_xlabel("predicted")
             if i == 0:
                 ax.set_ylabel("expected")
@@ -223,8 +226,8 @@ def confusion_matrices(gate: CategoryGate) -> Plot | None:
                 top = float(m.max()) or 1.0
                 for (r, c), v in np.ndenumerate(m):
                     color = "white" if v > top / 2 else "black"
-                    ax.text(c, r, f"{v:g}", ha="center", va="center", fontsize=7, color=color)
-        title = "Confusion matrix" + ("es" if len(panels) > 1 else "")
+                    ax.text(c, r, f"{v:g}", ha="center", va="center", fontsize=8, color=color)
+        title = "Confusion matrices" if len(panels) > 1 else "Confusion matrix"
         fig.suptitle(title)
         diag = ", ".join(f"{name} {int(np.trace(m))} of {int(m.sum())} on the diagonal" for name, _, m in panels)
         return _render(fig, "confusion", title, f"{title} over labels {', '.join(candidate[0])}: {diag}")
@@ -237,7 +240,7 @@ def _field_accuracy(table: object) -> dict[str, float | None] | None:
     out: dict[str, float | None] = {}
     for name, row in per_field.items():
         out[str(name)] = _finite(row.get("accuracy")) if isinstance(row, dict) else None
-    return out
+    return out if any(v is not None for v in out.values()) else None
 
 
 def _pct(value: float | None) -> str:

@@ -68,7 +68,7 @@ _MD_ENV = jinja2.sandbox.SandboxedEnvironment(loader=_loader(), undefined=jinja2
 _MD_SPECIAL = re.compile(r"([\\`*\[\]|~])|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
 """Markdown that could change the rendering: emphasis, links, code, table cells; an underscore inside a
 word (`field_accuracy`) is inert in GitHub's Markdown and stays as it is, so the source remains readable."""
-_MD_BLOCK_START = re.compile(r"^(?=[#>+=-])|^(\d+)(?=[.)])")
+_MD_BLOCK_START = re.compile(r"^(?=[#>]|[+=-](?:\s|$))|^(\d+)(?=[.)](?:\s|$))")
 """A leading heading, quote, list or setext marker, or an ordered-list number: escaped at the marker."""
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -184,7 +184,7 @@ def render_html(report: GateReport) -> str:
 
 
 def render_json(report: GateReport) -> str:
-    return json.dumps(report.model_dump(mode="json"), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return json.dumps(report.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
 
 
 def _xml_text(value: object) -> str:
