@@ -64,7 +64,7 @@ def test_cluster_resampling_widens_and_restores_coverage() -> None:
     """30 clusters of 10 cases sharing a cluster effect on the difference (ICC 0.5, design effect 5.5):
     resampling clusters widens the interval by about sqrt(5.5) = 2.3 and brings one-sided coverage of
     the true difference (0) back near 95%, where ignoring clusters covers only ~76%.
-    Measured over 300 datasets: width ratio min 1.79, median 2.31; coverage 93.7% vs 75.3%."""
+    Measured over 300 datasets: width ratio min 1.84, median 2.31; coverage 95.3% vs 78.7%."""
     rng = np.random.default_rng(3)
     k, m, trials = 30, 10, 300
     clusters = [f"doc-{j}" for j in range(k) for _ in range(m)]
@@ -97,9 +97,9 @@ REALISTIC = (0.75, 0.10, 0.05, 0.10)  # baseline 0.85, candidate 0.80, true diff
 @pytest.mark.parametrize(
     ("n", "table", "trials"),
     [
-        (100, REALISTIC, 2000),  # measured: lower 95.5%, upper 94.5%
+        (100, REALISTIC, 2000),  # measured: lower 95.5%, upper 94.7%
         (300, REALISTIC, 1000),  # measured: lower 96.4%, upper 95.3%
-        (50, (0.60, 0.20, 0.10, 0.10), 2000),  # ~15 discordant pairs; measured: lower 95.3%, upper 95.1%
+        (50, (0.60, 0.20, 0.10, 0.10), 2000),  # ~15 discordant pairs; measured: lower 95.35%, upper 95.7%
     ],
 )
 def test_one_sided_bounds_cover_the_true_difference(
@@ -113,21 +113,23 @@ def test_one_sided_bounds_cover_the_true_difference(
     assert 0.925 <= upper <= 0.975, upper
 
 
-@pytest.mark.xfail(strict=True, reason="known: BCa undercovers with few discordant pairs (reported to the lead)")
-def test_bca_coverage_with_few_discordant_pairs_at_n50() -> None:
-    """Documented limitation, not a tolerance quietly loosened: at n=50 with the realistic table only
-    ~7.5 pairs are discordant, and BCa's lower bound covers ~91.5-92% (3000 trials), so at the boundary
-    the gate would wrongly qualify ~8% of the time instead of 5%. Percentile (92.5%) and t (93.1%)
-    intervals are no better. strict=True: if this starts passing, the behaviour changed; look again."""
-    lower, _ = coverage(50, REALISTIC, trials=3000)
-    assert lower >= 0.925, lower
+def test_known_undercoverage_with_few_discordant_pairs_at_n50() -> None:
+    """A documented shortfall, kept apart from the +/- 2.5 pt test above rather than loosening it: at
+    n=50 with the realistic table only ~7.5 pairs are discordant and BCa's lower bound covers about
+    92%, not 95% (91.9% over 16,000 trials, SE 0.2 pt), so at the boundary the gate would wrongly
+    qualify ~8% of the time instead of 5%. Percentile (92.5%) and t (93.1%) bounds are no better; the
+    cause is the handful of discordant pairs, not n (the 15-discordant n=50 case above covers 95%).
+    With this test's seed: lower 92.7%, upper 92.6%. This pins the figure so a change is noticed."""
+    lower, upper = coverage(50, REALISTIC, trials=2000)
+    assert 0.90 <= lower <= 0.94, lower
+    assert 0.915 <= upper <= 0.975, upper
 
 
 def test_cases_to_decide_matches_simulated_power() -> None:
     """The formula's n is within a factor 1.5 of the n simulation needs for 80% power: at n/1.5 the
     simulated power is below 0.8, at n it is roughly 0.8, at 1.5 n above 0.8.
     True difference -0.01 (b=0.06, c=0.05), margin 0.05, sd 0.3315 -> n = 425.
-    Measured (300 trials each): power 0.67 at 283, 0.76 at 425, 0.89 at 637."""
+    Measured (200 trials each): power 0.685 at 283, 0.79 at 425, 0.885 at 637."""
     b, c = 0.06, 0.05
     table = (0.80, b, c, 1 - 0.80 - b - c)
     diff, sd = c - b, math.sqrt(b + c - (c - b) ** 2)
@@ -135,7 +137,7 @@ def test_cases_to_decide_matches_simulated_power() -> None:
     assert n == 425
 
     def power(cases: int) -> float:
-        return float(np.mean([iv.lower > -MARGIN for iv in lower_bounds(cases, table, trials=300, seed=4)]))
+        return float(np.mean([iv.lower > -MARGIN for iv in lower_bounds(cases, table, trials=200, seed=4)]))
 
     assert power(round(n / 1.5)) < 0.8
     assert 0.65 <= power(n) <= 0.92
@@ -205,8 +207,9 @@ def test_mcnemar_hand_computed() -> None:
     """b=1, c=6 among 12 pairs: exact two-sided p = 2 * P(X <= 1 | n=7, 1/2) = 2 * 8/128 = 0.125."""
     baseline = [True] * 3 + [False] * 2 + [True] + [False] * 6
     candidate = [True] * 3 + [False] * 2 + [False] + [True] * 6
-    assert mcnemar(baseline, candidate) == McNemar(b=1, c=6, p_value=pytest.approx(0.125))
-    assert mcnemar(candidate, baseline) == McNemar(b=6, c=1, p_value=pytest.approx(0.125))
+    forward, backward = mcnemar(baseline, candidate), mcnemar(candidate, baseline)
+    assert (forward.b, forward.c, backward.b, backward.c) == (1, 6, 6, 1)
+    assert forward.p_value == pytest.approx(0.125) and backward.p_value == pytest.approx(0.125)
 
 
 def test_mcnemar_degenerate() -> None:
@@ -276,8 +279,9 @@ def test_invalid_inputs_raise() -> None:
         paired_mean_difference([1.0, math.nan], [1.0, 0.0])
     with pytest.raises(ValueError):
         paired_mean_difference([1.0, 0.0], [1.0, 0.0], clusters=["a"])
-    with pytest.raises(ValueError):
-        paired_statistic_difference(4, lambda i: 1.0 / float(np.count_nonzero(i == 0)))
+    # 1 / (number of times case 0 was drawn): infinite on resamples that miss case 0
+    with pytest.raises(ValueError), np.errstate(divide="ignore"):
+        paired_statistic_difference(4, lambda i: float(np.float64(1.0) / np.count_nonzero(i == 0)))
 
 
 def test_per_case_sd_inverts_the_standard_error() -> None:

@@ -76,7 +76,8 @@ def _metric_difference(
 ) -> Interval:
     def stat(sample: np.ndarray) -> float:
         chosen = [idx[int(i)] for i in sample]
-        return (better.metric(metric, chosen) or 0.0) - (base.metric(metric, chosen) or 0.0)
+        a, b = better.metric(metric, chosen), base.metric(metric, chosen)
+        return float("nan") if a is None or b is None else a - b  # stats refuses non-finite resamples
 
     return _difference(len(idx), stat, clusters, policy)
 
@@ -91,7 +92,9 @@ def _non_inferiority(interval: Interval, margin: float, what: str) -> tuple[Verd
     )
     if interval.upper < -margin:
         return NOT_QUALIFIED, f"worse than the margin: {span}", None
-    needed = cases_to_decide(interval.estimate, per_case_sd(interval), margin, confidence=interval.confidence)
+    clusters = cases_to_decide(interval.estimate, per_case_sd(interval), margin, confidence=interval.confidence)
+    # The SD is per resampling unit, so the formula counts clusters; scale to cases at the observed size.
+    needed = None if clusters is None else int(np.ceil(clusters * interval.cases / max(interval.clusters, 1)))
     more = (
         f"about {needed} paired cases would decide it at the observed variance"
         if needed is not None
@@ -224,10 +227,14 @@ def gate_suite(store: Store, pairing: SuitePairing, policy: GatePolicy) -> Categ
     if base_metric is None or cand_metric is None:
         inconclusive.append(f"{metric} is undefined on the paired cases")
     else:
-        interval = _metric_difference(cand, base, metric, paired, clusters, policy)
-        verdict, reason, needed = _non_inferiority(interval, margin, "candidate")
-        if reason is not None:
-            (failed if verdict == NOT_QUALIFIED else inconclusive).append(reason)
+        try:
+            interval = _metric_difference(cand, base, metric, paired, clusters, policy)
+        except ValueError:
+            inconclusive.append(f"{metric} is undefined on some bootstrap resamples; choose another gate metric")
+        else:
+            verdict, reason, needed = _non_inferiority(interval, margin, "candidate")
+            if reason is not None:
+                (failed if verdict == NOT_QUALIFIED else inconclusive).append(reason)
     binary = all(v in (0.0, 1.0) for v in (*base.resolved[paired], *cand.resolved[paired]))
     mc = mcnemar(base.resolved[paired] == 1.0, cand.resolved[paired] == 1.0) if paired and binary else None
 
@@ -313,7 +320,10 @@ def _escalation_verdict(
         return "INCONCLUSIVE", [f"only {n} cases with a baseline answer; the policy needs at least {policy.min_cases}"]
     if base.metric(metric, idx) is None or mixed.metric(metric, idx) is None:
         return "INCONCLUSIVE", [f"{metric} is undefined"]
-    interval = _metric_difference(mixed, base, metric, idx, clusters, policy)
+    try:
+        interval = _metric_difference(mixed, base, metric, idx, clusters, policy)
+    except ValueError:
+        return "INCONCLUSIVE", [f"{metric} is undefined on some bootstrap resamples"]
     verdict, reason, _ = _non_inferiority(interval, policy.non_inferiority_margin, "escalation policy")
     reasons = [reason] if reason else []
     cost = _cost_condition(base, mixed, idx, clusters, policy, "escalation policy")

@@ -7,7 +7,9 @@ to be honest at the sizes evals actually have (tens to a few hundred cases). Hen
 - **Paired**: both models answer the same cases and per-case scores correlate strongly, so the
   difference is resampled case by case, never as two independent samples (Miller 2024).
 - **BCa, not percentile**: percentile/CLT intervals are too narrow below a few hundred items (Bowyer et
-  al. 2025); BCa corrects bias and skew, which binary outcomes near 0 or 1 have plenty of.
+  al. 2025); BCa corrects bias and skew, which binary outcomes near 0 or 1 have plenty of. Measured
+  (tests/test_stats.py): 95% one-sided bounds cover 94.5-96.5% at n=100-300, and at n=50 with ~15
+  discordant pairs; with only ~7 discordant pairs (n=50) they cover ~92%, as percentile and t do.
 - **Clusters**: cases that share a source document, conversation or template are not independent.
   Resampling whole clusters (and jackknifing one cluster at a time inside BCa) keeps the interval
   from claiming precision the data does not have; clustered SEs can be several times naive ones.

@@ -104,7 +104,7 @@ FRONTIER_SLIPS: dict[str, Slip] = {
 }  # fmt: skip
 
 CANDIDATE_SLIPS: dict[str, Slip] = {
-    "cls-a-028": Slip("missed that the customer withdrew the cancellation", label="cancel_order"),
+    "cls-a-015": Slip("escalated a where-is-my-order ticket because it has no order number", label="escalate"),
     "code-g-035": Slip(
         "off by one: drops the last window",
         replace=(("range(len(values) - window + 1)", "range(len(values) - window)"),),
