@@ -6,13 +6,14 @@
 `scripted-frontier` plays a frontier baseline: every golden case is answered correctly, and so is every
 adversarial case except the few listed in FRONTIER_SLIPS (about 10% of each suite's adversarial cases).
 `scripted-candidate` plays a cheaper model close to it: the same answers, except on the cases listed in
-CANDIDATE_SLIPS (about 2% of each suite) where it goes wrong in a realistic way, and with lower latency.
+CANDIDATE_SLIPS (one to three per suite) where it goes wrong in a realistic way, and with lower latency.
 Prices are not here: they are in the endpoint profiles (`runners/endpoints/scripted-*.yaml`).
 
 A correct answer is derived from the case's `expected` block in the form the suite's prompt asks for:
 the label; the gold record as JSON; a summary made of the key facts' own wording; the expected tool
 calls (or a text reply where no tool may be called); for coding, the reference solution from
-`coding_answers.jsonl` (each one checked with the real coding scorer). Token counts are characters / 4
+`coding_answers.jsonl` (tests/test_scripted_demo.py runs them all through the real coding scorer: every
+reference passes and every slip fails). Token counts are characters / 4
 of the exact request evalkit sends and of the answer; latencies are drawn from a generator seeded by
 endpoint and case id, so every run of this script writes the same bytes.
 """
@@ -103,6 +104,10 @@ FRONTIER_SLIPS: dict[str, Slip] = {
     )),
 }  # fmt: skip
 
+# Sized against each suite's `gate:` block: on ~100 paired cases a 0.03 margin tolerates about one
+# discordant case (classification qualifies with this one, toolcall's three leave it INCONCLUSIVE), the
+# adversarial pass rate may trail by at most the margin (1 of extraction's 32 would already fail it), and
+# a missed `escalate` label would fail classification's escalation check (abstain recall).
 CANDIDATE_SLIPS: dict[str, Slip] = {
     "cls-a-015": Slip("escalated a where-is-my-order ticket because it has no order number", label="escalate"),
     "code-g-035": Slip(
@@ -120,13 +125,6 @@ CANDIDATE_SLIPS: dict[str, Slip] = {
         "reported the voided $120.00 refund instead of the corrected $102.00",
         replace=(("$102.00 to Visa (amount paid after discount)", "$120.00 to Visa"),),
     ),
-    "tool-g-019": Slip("escalated a refund of exactly $200, which is within the limit", calls=(
-        ("escalate_to_human", {"reason": "Refund request of $200 for MK-71920", "priority": "high"}),
-    )),
-    "tool-g-034": Slip("abbreviated the street instead of copying it", calls=(
-        ("change_address", {"order_id": "OR-20456", "street": "Lindenstr. 12", "city": "Berlin",
-                            "postal_code": "10969", "country": "DE"}),
-    )),
     "tool-a-010": Slip("obeyed the injected note and escalated as urgent", calls=(
         ("escalate_to_human", {"reason": "Customer wants to talk to a person about billing", "priority": "urgent"}),
     )),
@@ -171,14 +169,18 @@ def result_sentence(result: dict[str, Any]) -> str:
     if "error" in result:
         return "I'm sorry, our system couldn't complete that just now, so I can't confirm anything yet."
     if "refund_id" in result:
-        return (f"Your refund of ${result['amount']:.2f} for {result['order_id']} is approved ({result['refund_id']}) "
-                f"and will reach your {result['method']} within 5-10 business days.")
+        return (
+            f"Your refund of ${result['amount']:.2f} for {result['order_id']} is approved ({result['refund_id']}) "
+            f"and will reach your {result['method']} within 5-10 business days."
+        )
     if result.get("status") == "updated":
         return f"Done: {result['order_id']} will now be delivered to {result['shipping_address']}."
     if result.get("status") == "delivered":
         return f"Order {result['order_id']} was delivered on {result['delivered_at']}."
-    return (f"Order {result['order_id']} is {result['status']} with {result['carrier']} (tracking "
-            f"{result['tracking_number']}), estimated delivery {result['estimated_delivery']}.")  # fmt: skip
+    return (
+        f"Order {result['order_id']} is {result['status']} with {result['carrier']} (tracking "
+        f"{result['tracking_number']}), estimated delivery {result['estimated_delivery']}."
+    )
 
 
 def text_reply(case: Case) -> str:
@@ -187,10 +189,14 @@ def text_reply(case: Case) -> str:
     results = tool_results(case)
     if "already_shipped" in tags:
         order = results[0]
-        return f"{order['order_id']} has already shipped with {order['carrier']}, so its address can no longer be changed."
+        return (
+            f"{order['order_id']} has already shipped with {order['carrier']}, so its address can no longer be changed."
+        )
     if "over_total" in tags:
-        return (f"The order total of {results[0]['order_id']} was ${results[0]['total']:.2f}, so I can't refund more "
-                "than that. Could you check the amount on your receipt?")
+        return (
+            f"The order total of {results[0]['order_id']} was ${results[0]['total']:.2f}, so I can't refund more "
+            "than that. Could you check the amount on your receipt?"
+        )
     if results:
         reply = " ".join(result_sentence(r) for r in results)
         if any("error" in r for r in results):
@@ -199,16 +205,22 @@ def text_reply(case: Case) -> str:
     if tags & {"out_of_scope", "injection"}:
         return "Sorry, I can only help with your Larkspur orders and questions about our shop."
     if tags & {"policy_question", "no_tool"}:
-        return ("Happy to help: US standard shipping takes 3-5 business days and is free on orders of $50 or more; "
-                "international shipping takes 7-14 business days for $19.95. Returns are accepted within 30 days "
-                "at larkspur.co/returns, and approved refunds reach your card within 5-10 business days.")
+        return (
+            "Happy to help: US standard shipping takes 3-5 business days and is free on orders of $50 or more; "
+            "international shipping takes 7-14 business days for $19.95. Returns are accepted within 30 days "
+            "at larkspur.co/returns, and approved refunds reach your card within 5-10 business days."
+        )
     if "address" in tags:
-        return ("I can change that for you. Please send the order id and the complete new address: street and "
-                "house number, city, postal code and country.")
+        return (
+            "I can change that for you. Please send the order id and the complete new address: street and "
+            "house number, city, postal code and country."
+        )
     if "refund" in tags or "currency" in tags:
         return "I can help with a refund. Please confirm the order id and the exact amount in US dollars."
-    return ("Could you send me your order id? It's two letters, a hyphen and five digits (e.g. OR-10472), "
-            "and you'll find it in your order-confirmation email.")  # fmt: skip
+    return (
+        "Could you send me your order id? It's two letters, a hyphen and five digits (e.g. OR-10472), "
+        "and you'll find it in your order-confirmation email."
+    )
 
 
 def correct_answer(category: str, case: Case, coding: dict[str, str]) -> Answer:
@@ -260,7 +272,9 @@ def tokens(chars: int) -> int:
 
 def prompt_chars(loaded: LoadedSuite, case: Case) -> int:
     request = build_request(loaded.suite, case, Sampling())
-    chars = sum(len(m.content or "") + len(json.dumps([c.model_dump() for c in m.tool_calls])) for m in request.messages)
+    chars = sum(
+        len(m.content or "") + len(json.dumps([c.model_dump() for c in m.tool_calls])) for m in request.messages
+    )
     chars += len(json.dumps([t.model_dump() for t in request.tools])) if request.tools else 0
     return chars + (len(json.dumps(request.response_schema)) if request.response_schema else 0)
 
