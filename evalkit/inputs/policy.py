@@ -48,7 +48,7 @@ class GatePolicy(BaseModel):
     check_escalation_behaviour: bool = True
     """Abstain recall (classification) and irrelevance (tool calls) on must-escalate cases may trail
     the baseline's by at most the margin."""
-    max_latency_p95_ratio: float | None = Field(default=None, gt=0)
+    max_latency_p95_ratio: float | None = Field(default=2.0, gt=0)
     """Candidate p95 latency at most this multiple of the baseline's (None: shown, not required)."""
     max_latency_p95_s: float | None = Field(default=None, gt=0)
     max_cost_per_resolved_ratio: float | None = Field(default=1.0, gt=0)

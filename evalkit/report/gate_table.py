@@ -28,7 +28,7 @@ def print_gate(report: GateReport, console: Console) -> None:
     )
     table = Table(title=title)
     for col in ("category", "verdict", "metric", "baseline", "candidate", "diff [lower, upper]", "margin", "paired",
-                "$/resolved base / cand / escalation", "escalation"):  # fmt: skip
+                "$/resolved base / cand / esc", "escalation policy"):  # fmt: skip
         table.add_column(col, no_wrap=True, justify="left" if col in ("category", "verdict", "metric") else "right")
     for g in report.categories:
         iv = g.interval
@@ -38,7 +38,7 @@ def print_gate(report: GateReport, console: Console) -> None:
                            ("baseline", "candidate", "escalation"))  # fmt: skip
         esc = cost.get("escalation")
         escalation = (
-            f"{g.escalation_verdict} ({esc.escalation_rate:.0%} escalated)"
+            f"{esc.escalation_rate:.0%} escalated: {g.escalation_verdict}"
             if g.escalation_verdict and esc and esc.escalation_rate is not None
             else "-"
         )
