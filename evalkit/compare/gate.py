@@ -23,7 +23,7 @@ import numpy as np
 
 from evalkit.compare import conditions
 from evalkit.compare.pairing import SuitePairing, pair_runs, require_comparable
-from evalkit.compare.sides import SuiteSide, build_side
+from evalkit.compare.sides import SuiteSide, build_side, metric_difference
 from evalkit.compare.verdicts import (
     EXIT_CODES,
     CaseExcerpt,
@@ -62,24 +62,23 @@ def _difference(
     n: int, stat: Callable[[np.ndarray], float], clusters: list[str | None], policy: GatePolicy
 ) -> Interval:
     return paired_statistic_difference(
-        n,
-        stat,
-        clusters=clusters,
-        confidence=policy.confidence,
-        resamples=policy.bootstrap_resamples,
-        seed=policy.seed,
+        n, stat, clusters=clusters, confidence=policy.confidence, resamples=policy.bootstrap_resamples, seed=policy.seed
     )
 
 
 def _metric_difference(
     better: SuiteSide, base: SuiteSide, metric: str, idx: list[int], clusters: list[str | None], policy: GatePolicy
 ) -> Interval:
-    def stat(sample: np.ndarray) -> float:
-        chosen = [idx[int(i)] for i in sample]
-        a, b = better.metric(metric, chosen), base.metric(metric, chosen)
-        return float("nan") if a is None or b is None else a - b  # stats refuses non-finite resamples
-
-    return _difference(len(idx), stat, clusters, policy)
+    return metric_difference(
+        better,
+        base,
+        metric,
+        idx,
+        clusters,
+        confidence=policy.confidence,
+        resamples=policy.bootstrap_resamples,
+        seed=policy.seed,
+    )
 
 
 def _non_inferiority(interval: Interval, margin: float, what: str) -> tuple[Verdict, str | None, int | None]:

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from evalkit.compare.pairing import SuitePairing
+from evalkit.metrics.stats import Interval, paired_statistic_difference
 from evalkit.records import CallRecord
 from evalkit.scoring.base import Scored
 from evalkit.scoring.runner import SuiteScoring, suite_scorings
@@ -88,4 +89,28 @@ def build_side(store: Store, run_id: str, pairing: SuitePairing, case_ids: list[
         latencies=[c.latency_s for c in calls if c.latency_s is not None and not c.cache_hit],
         answers={cid: excerpt(call) for cid, call in first.items()},
         calls=calls,
+    )
+
+
+def metric_difference(
+    a: SuiteSide,
+    b: SuiteSide,
+    metric: str,
+    idx: list[int],
+    clusters: list[str | None],
+    *,
+    confidence: float = 0.95,
+    resamples: int = 2000,
+    seed: int = 0,
+) -> Interval:
+    """`a` minus `b` on `metric` over the paired cases `idx`, recomputed on both sides of every bootstrap
+    resample (whole clusters). Raises ValueError when the metric is undefined on some resample."""
+
+    def stat(sample: np.ndarray) -> float:
+        chosen = [idx[int(i)] for i in sample]
+        x, y = a.metric(metric, chosen), b.metric(metric, chosen)
+        return float("nan") if x is None or y is None else x - y  # stats refuses non-finite resamples
+
+    return paired_statistic_difference(
+        len(idx), stat, clusters=clusters, confidence=confidence, resamples=resamples, seed=seed
     )
