@@ -13,13 +13,13 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
-from evalkit.errors import EvalkitError, InputError
+from evalkit.errors import EndpointError, EvalkitError, InputError
 from evalkit.inputs.endpoints import DEFAULT_ENDPOINTS_DIR
-from evalkit.inputs.suites import DEFAULT_SUITES_DIR
+from evalkit.inputs.suites import DEFAULT_SUITES_DIR, LoadedSuite
 from evalkit.metrics.suite import run_metrics
 from evalkit.pipeline import create_run, prepare, replay
-from evalkit.report.frame import export_run
 from evalkit.report.summary import print_summary, write_report
+from evalkit.requests.plan import RunPlan
 from evalkit.scoring.judge import judge_run, judge_summary
 from evalkit.scoring.runner import rescore_run
 from evalkit.store import DEFAULT_STORE, Store
@@ -71,7 +71,14 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("--policy", type=Path, default=None, help="gate policy YAML (default: each suite's gate:)")
         cmd.add_argument("--out", type=Path, default=None, help="folder for the report (default: reports/gate-...)")
 
-    sub.add_parser("runs", help="list stored runs")
+    bless = sub.add_parser("bless", help="accept a run as the baseline of its suites on its endpoint (nightly)")
+    bless.add_argument("run_id")
+    bless.add_argument("--note", default="", help="why this run is the accepted baseline")
+
+    nightly = sub.add_parser("nightly", help="re-run, compare with blessed baselines, exit 5 on a regression")
+    nightly.add_argument("config", type=Path, help="nightly YAML (see runners/nightly.yaml)")
+
+    sub.add_parser("runs", help="list stored runs (blessed baselines marked)")
 
     export = sub.add_parser("export", help="write a run out as JSONL or Parquet")
     export.add_argument("run_id")
@@ -137,6 +144,23 @@ def _report(store: Store, run_id: str, store_path: Path, console: Console) -> Pa
     return path
 
 
+def _cmd_nightly(args: argparse.Namespace, console: Console, out: Console, argv: list[str]) -> int:
+    """Exit 0 clean, 5 regression, 1 a run failed, 2 bad input (config, suites, keys, no blessed run)."""
+    from evalkit.nightly import REGRESSED, print_night, run_nightly
+
+    def run_one(plan: RunPlan, suites: list[LoadedSuite]) -> str:
+        with Store.existing(args.store) as store:
+            run_id = create_run(store, plan, suites, argv)
+            code = _replay_and_report(store, run_id, args.store, console)
+        if code != 0:
+            raise EndpointError(f"nightly run {run_id} on {plan.endpoint.name} did not finish (exit {code})")
+        return run_id
+
+    night = run_nightly(args.config, args.store, run_one, out)
+    print_night(night, out)
+    return REGRESSED if night.regressed else 0
+
+
 def _cmd_gate(args: argparse.Namespace, console: Console, out: Console) -> int:
     """Gate two stored runs; exit code per `EXIT_CODES` for `gate`, 0 for `report` once written."""
     from evalkit.compare.gate import gate_runs
@@ -184,12 +208,25 @@ def main(argv: list[str] | None = None) -> int:
                     console.print(f"re-scored {n} answers of run {args.run_id} from the store (no model called)")
                 _report(store, args.run_id, args.store, out)
             return 0
+        if args.command == "nightly":
+            return _cmd_nightly(args, console, out, ["evalkit", *argv])
+        if args.command == "bless":
+            with Store.existing(args.store) as store:
+                done = store.bless(args.run_id, args.note)
+            for b in done:
+                out.print(f"blessed {b.run_id} as the baseline of {b.suite} on {b.endpoint}", highlight=False)
+            return 0
         if args.command in ("gate", "report"):
             return _cmd_gate(args, console, out)
         if args.command == "runs":
             with Store.existing(args.store) as store:
+                blessed: dict[str, list[str]] = {}
+                for b in store.blessings():
+                    blessed.setdefault(b.run_id, []).append(b.suite)
                 for r in store.runs():
-                    out.print(f"{r.run_id}  {r.status:<11} {r.endpoint:<28} {','.join(r.plan.suites)}", highlight=False)
+                    mark = f"  blessed: {','.join(blessed[r.run_id])}" if r.run_id in blessed else ""
+                    line = f"{r.run_id}  {r.status:<11} {r.endpoint:<28} {','.join(r.plan.suites)}{mark}"
+                    out.print(line, highlight=False)
             return 0
         if args.command == "judge":
             with Store.existing(args.store) as store:
@@ -207,6 +244,8 @@ def main(argv: list[str] | None = None) -> int:
                 _report(store, args.run_id, args.store, out)
             return 0
         if args.command == "export":
+            from evalkit.report.frame import export_run  # pandas: only for the command that needs it
+
             path = export_run(args.run_id, args.format, args.out, args.store)
             out.print(str(path))
             return 0

@@ -9,6 +9,7 @@ before pairing, so a paired statistic resamples one outcome per case per side.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from evalkit.errors import InputError
@@ -110,10 +111,21 @@ def pair_suite(store: Store, baseline: str, candidate: str, suite: str) -> Suite
     return SuitePairing(suite, base.category, baseline, candidate, paired, differences)
 
 
-def pair_runs(store: Store, baseline: str, candidate: str) -> list[SuitePairing]:
-    """Every suite present in both runs, paired; a suite in only one run is an input error."""
+def pair_runs(
+    store: Store, baseline: str, candidate: str, *, suites: Sequence[str] | None = None
+) -> list[SuitePairing]:
+    """Every suite present in both runs (or just `suites`), paired; a suite in only one run is an input
+    error."""
     base_names = [s.name for s in store.suites(baseline)]
     cand_names = {s.name for s in store.suites(candidate)}
+    if suites is not None:
+        wanted = list(suites)
+        missing = [n for n in wanted if n not in base_names or n not in cand_names]
+        if missing:
+            raise InputError(
+                f"runs {baseline} and {candidate} do not both hold suites: {', '.join(missing)}", field="run_id"
+            )
+        return [pair_suite(store, baseline, candidate, name) for name in wanted]
     missing = [n for n in base_names if n not in cand_names] + sorted(cand_names - set(base_names))
     if missing:
         raise InputError(

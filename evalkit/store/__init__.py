@@ -1,8 +1,18 @@
 """The run store: a versioned SQLite file every stage after the calls reads from (typed records)."""
 
-from evalkit.store.reader import DEFAULT_STORE, RunRecord, Store, SuiteRecord, now_iso
+from evalkit.store.reader import DEFAULT_STORE, Blessing, RunRecord, Store, SuiteRecord, now_iso
 from evalkit.store.rows import dumps
 from evalkit.store.schema import SCHEMA_VERSION
 from evalkit.store.writer import StoreWriter
 
-__all__ = ["DEFAULT_STORE", "SCHEMA_VERSION", "RunRecord", "Store", "StoreWriter", "SuiteRecord", "dumps", "now_iso"]
+__all__ = [
+    "DEFAULT_STORE",
+    "SCHEMA_VERSION",
+    "Blessing",
+    "RunRecord",
+    "Store",
+    "StoreWriter",
+    "SuiteRecord",
+    "dumps",
+    "now_iso",
+]

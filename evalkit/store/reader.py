@@ -65,6 +65,18 @@ class RunRecord(BaseModel):
     manifest: dict[str, Any]
 
 
+class Blessing(BaseModel):
+    """The accepted baseline of one (suite, endpoint): what nightly runs are compared against."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    suite: str
+    endpoint: str
+    run_id: str
+    blessed_at: str
+    note: str = ""
+
+
 class SuiteRecord(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -195,6 +207,30 @@ class Store:
 
     def set_endpoint_identity(self, run_id: str, identity: str) -> None:
         self._conn.execute("UPDATE runs SET endpoint_identity = ? WHERE run_id = ?", (identity, run_id))
+
+    def bless(self, run_id: str, note: str = "") -> list[Blessing]:
+        """Mark `run_id` as the accepted baseline for each of its suites on its endpoint."""
+        run = self.run(run_id)
+        stamp = now_iso()
+        blessings = [
+            Blessing(suite=s.name, endpoint=run.endpoint, run_id=run_id, blessed_at=stamp, note=note)
+            for s in self.suites(run_id)
+        ]
+        with self._transaction() as c:
+            c.executemany(
+                "INSERT OR REPLACE INTO blessings (suite, endpoint, run_id, blessed_at, note) VALUES (?,?,?,?,?)",
+                [(b.suite, b.endpoint, b.run_id, b.blessed_at, b.note) for b in blessings],
+            )
+        return blessings
+
+    def blessings(self) -> list[Blessing]:
+        rows = self._conn.execute(
+            "SELECT suite, endpoint, run_id, blessed_at, note FROM blessings ORDER BY endpoint, suite"
+        )
+        return [Blessing(suite=r[0], endpoint=r[1], run_id=r[2], blessed_at=r[3], note=r[4]) for r in rows]
+
+    def blessed(self, suite: str, endpoint: str) -> Blessing | None:
+        return next((b for b in self.blessings() if b.suite == suite and b.endpoint == endpoint), None)
 
     # --- snapshots ------------------------------------------------------------------------------
     def suites(self, run_id: str) -> list[SuiteRecord]:

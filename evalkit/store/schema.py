@@ -15,7 +15,7 @@ from pathlib import Path
 
 from evalkit.errors import InputError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -94,6 +94,14 @@ CREATE TABLE IF NOT EXISTS scores (
     values_json TEXT NOT NULL DEFAULT '{}',
     error TEXT,
     PRIMARY KEY (run_id, suite, case_id, repeat)
+);
+CREATE TABLE IF NOT EXISTS blessings (
+    suite TEXT NOT NULL,
+    endpoint TEXT NOT NULL,
+    run_id TEXT NOT NULL,
+    blessed_at TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (suite, endpoint)
 );
 CREATE TABLE IF NOT EXISTS judgements (
     run_id TEXT NOT NULL,
@@ -194,7 +202,12 @@ def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_1_to_2}
+def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
+    """v2 -> v3: blessed baselines per (suite, endpoint), for nightly regression. Nothing to convert: the
+    new table is created by the schema script that runs after every migration."""
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_1_to_2, 2: _migrate_2_to_3}
 """`from_version -> migration`; each brings the schema one version forward."""
 
 
