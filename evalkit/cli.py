@@ -71,6 +71,16 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("--policy", type=Path, default=None, help="gate policy YAML (default: each suite's gate:)")
         cmd.add_argument("--out", type=Path, default=None, help="folder for the report (default: reports/gate-...)")
 
+    compare = sub.add_parser("compare", help="what changed between two runs of the same suites; exit 5 on regression")
+    compare.add_argument("run_a", help="before (e.g. the blessed run)")
+    compare.add_argument("run_b", help="after")
+    compare.add_argument("--tolerance", type=int, default=0, help="newly failing cases allowed per suite")
+    compare.add_argument("--out", type=Path, default=None, help="folder for the report (default: reports/compare-...)")
+
+    fingerprint = sub.add_parser("fingerprint", help="print what an endpoint's serving stack says about itself")
+    fingerprint.add_argument("endpoint", help="endpoint profile name or path")
+    fingerprint.add_argument("--endpoints-dir", type=Path, default=DEFAULT_ENDPOINTS_DIR)
+
     bless = sub.add_parser("bless", help="accept a run as the baseline of its suites on its endpoint (nightly)")
     bless.add_argument("run_id")
     bless.add_argument("--note", default="", help="why this run is the accepted baseline")
@@ -144,6 +154,38 @@ def _report(store: Store, run_id: str, store_path: Path, console: Console) -> Pa
     return path
 
 
+def _cmd_compare(args: argparse.Namespace, console: Console, out: Console) -> int:
+    from evalkit.compare.drift import compare_runs
+    from evalkit.nightly import REGRESSED
+    from evalkit.report.compare import print_compare, write_compare
+
+    if args.tolerance < 0:
+        raise InputError("--tolerance must be at least 0", field="--tolerance")
+    with Store.existing(args.store) as store:
+        store.run(args.run_a)
+        store.run(args.run_b)
+        report = compare_runs(store, args.run_a, args.run_b, tolerance=args.tolerance)
+    files = write_compare(report, args.out or args.store.parent / f"compare-{args.run_a}-vs-{args.run_b}")
+    print_compare(report, out)
+    for path in (files.markdown, files.html, files.json):
+        console.print(f"wrote {path}", highlight=False)
+    return REGRESSED if report.regressed else 0
+
+
+def _cmd_fingerprint(args: argparse.Namespace, out: Console) -> int:
+    import asyncio
+    import json
+
+    from evalkit.calls.fingerprint import fingerprint_endpoint
+    from evalkit.inputs.endpoints import load_endpoint
+
+    profile = load_endpoint(args.endpoint, args.endpoints_dir)
+    profile.require_key()
+    facts = asyncio.run(fingerprint_endpoint(profile))
+    out.print_json(json.dumps(facts, sort_keys=True, default=str))
+    return 0
+
+
 def _cmd_nightly(args: argparse.Namespace, console: Console, out: Console, argv: list[str]) -> int:
     """Exit 0 clean, 5 regression, 1 a run failed, 2 bad input (config, suites, keys, no blessed run)."""
     from evalkit.nightly import REGRESSED, print_night, run_nightly
@@ -208,6 +250,10 @@ def main(argv: list[str] | None = None) -> int:
                     console.print(f"re-scored {n} answers of run {args.run_id} from the store (no model called)")
                 _report(store, args.run_id, args.store, out)
             return 0
+        if args.command == "compare":
+            return _cmd_compare(args, console, out)
+        if args.command == "fingerprint":
+            return _cmd_fingerprint(args, out)
         if args.command == "nightly":
             return _cmd_nightly(args, console, out, ["evalkit", *argv])
         if args.command == "bless":

@@ -119,8 +119,8 @@ def run_nightly(config_path: Path, store_path: Path, run_one: RunOne, console: C
         endpoint = plan.endpoint.name
         run_id = run_one(plan, suites)
         by_baseline: dict[str, list[str]] = {}
-        for s in suites:
-            by_baseline.setdefault(blessed[(endpoint, s.name)], []).append(s.name)
+        for loaded in suites:
+            by_baseline.setdefault(blessed[(endpoint, loaded.name)], []).append(loaded.name)
         with Store.existing(store_path) as store:
             for baseline, names in by_baseline.items():
                 report = compare_runs(store, baseline, run_id, suites=names, tolerance=config.tolerance)

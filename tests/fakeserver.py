@@ -4,17 +4,27 @@ Tests script it with `Reply` objects (answers, tool calls, usage) and faults (HT
 Retry-After, hangs, connection resets, malformed bodies). The same `Reply` renders as either wire
 format, streamed or not, depending on which endpoint the SDK called and whether it asked to stream,
 so the real SDKs are exercised end to end over real sockets.
+
+vLLM's side routes are opt-in, so a test that does not set them sees the plain OpenAI server it always
+saw: `health` (GET /health), `server_info` (GET /server_info) and `tokenize` (POST /tokenize) answer
+only when set, else 404. `python -m tests.fakeserver serve MODEL --port P ...` runs it as a stand-in
+for `vllm serve` (see `main`), to test the launch path without vLLM.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
+import sys
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import urlsplit
 
 
 @dataclass
@@ -50,7 +60,7 @@ class Received:
 
 
 class FakeLLMServer:
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
         self.received: list[Received] = []
         self._queue: list[Reply] = []
         self._script: Script | None = None
@@ -58,16 +68,32 @@ class FakeLLMServer:
         self._counter = 0
         self.models: list[dict[str, Any]] = [{"id": "fake-model"}]
         """What `/models` lists; extra keys (vLLM's `root`, `max_model_len`) are served as given."""
+        self.health: int | None = None
+        """Status of GET /health; None: no such route (404)."""
+        self.server_info: dict[str, Any] | Callable[[], dict[str, Any]] | None = None
+        """Body of GET /server_info (a callable is asked on every request); None: 404."""
+        self.tokenize: dict[str, Any] | Callable[[dict[str, Any]], dict[str, Any]] | None = None
+        """Body of POST /tokenize (a callable gets the request body); None: 404."""
+        self.log_requests = False
+        """Write one line per request to stderr (the stand-in `vllm serve` does, for its log)."""
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
             def log_message(self, format: str, *args: Any) -> None:
-                pass
+                if outer.log_requests:
+                    sys.stderr.write(f"{format % args}\n")
+                    sys.stderr.flush()
 
             def do_GET(self) -> None:
-                if self.path.endswith("/models"):
+                route = urlsplit(self.path).path
+                if route == "/health" and outer.health is not None:
+                    outer._json(self, outer.health, {})
+                elif route == "/server_info" and outer.server_info is not None:
+                    info = outer.server_info
+                    outer._json(self, 200, info() if callable(info) else info)
+                elif self.path.endswith("/models"):
                     outer._json(
                         self,
                         200,
@@ -100,13 +126,20 @@ class FakeLLMServer:
                 }
                 with outer._lock:
                     outer.received.append(Received(self.path, body, headers))
+                    if self.path.endswith("/tokenize"):  # never a chat answer, never takes a queued reply
+                        tok = outer.tokenize
+                        if tok is None:
+                            outer._json(self, 404, {"error": {"message": "not found"}})
+                        else:
+                            outer._json(self, 200, tok(body) if callable(tok) else tok)
+                        return
                     reply = outer._next(self.path, body)
                     outer._counter += 1
                     n = outer._counter
                 outer._answer(self, reply, body, n)
 
         ThreadingHTTPServer.request_queue_size = 256  # benchmarks open many connections at once
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
@@ -372,3 +405,46 @@ def anthropic_events(r: Reply, model: str, n: int) -> list[str]:
     )
     out.append(_sse({"type": "message_stop"}, "message_stop"))
     return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """A stand-in for `vllm serve MODEL --host H --port P --served-model-name N [...]`.
+
+    Serves the model list (root = MODEL), /version, /tokenize and /server_info like vLLM (the latter
+    with a random `instance_id`, as vLLM's config has), logs every request to stderr, and answers
+    /health with 503 until `FAKESERVER_HEALTH_AFTER_S` seconds (default 0) have passed while
+    /v1/models answers at once: only a launcher that waits for /health waits long enough. Runs until
+    it is signalled.
+    """
+    parser = argparse.ArgumentParser(prog="fake-vllm")
+    parser.add_argument("words", nargs="*", help="serve MODEL")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--served-model-name")
+    args, rest = parser.parse_known_args(argv)
+    model = args.words[-1] if args.words else "fake-model"
+    name = args.served_model_name or model
+    server = FakeLLMServer(port=args.port)
+    server.log_requests = True
+    server.models = [{"id": name, "root": model, "max_model_len": 4096}]
+    server.server_info = lambda: {
+        "vllm_config": {"model_config": {"model": model, "max_model_len": 4096}, "instance_id": uuid.uuid4().hex[:5]},
+        "vllm_env": {"VLLM_PORT": args.port},
+    }
+    server.tokenize = lambda body: {"count": 3, "max_model_len": 4096, "tokens": [1, len(json.dumps(body)), 2]}
+    server.health = 503
+    ready_after = float(os.environ.get("FAKESERVER_HEALTH_AFTER_S", "0"))
+    print(f"fake vllm: serving {model} as {name} on {args.host}:{args.port}; other arguments {rest}", flush=True)
+
+    def ready() -> None:
+        time.sleep(ready_after)
+        server.health = 200
+        print("fake vllm: engine ready, /health is 200", flush=True)
+
+    threading.Thread(target=ready, daemon=True).start()
+    server.httpd.serve_forever()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

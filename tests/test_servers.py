@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import json
+import os
 import shutil
+import signal
 import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from evalkit import Store
-from evalkit.calls.servers import embedded_model_path, endpoint_server, launched
+from evalkit.calls.servers import embedded_model_path, endpoint_server, free_port, keep_server_log, launched
 from evalkit.cli import main
 from evalkit.errors import EndpointError
 from evalkit.inputs.endpoints import EndpointProfile
 from tests.conftest import Project
 from tests.fakeserver import FakeLLMServer
 
-SHIPPED = Path(__file__).resolve().parents[1] / "runners" / "endpoints"
+REPO = Path(__file__).resolve().parents[1]
+SHIPPED = REPO / "runners" / "endpoints"
 
 
 def port_open(url: str) -> bool:
@@ -147,3 +154,113 @@ def test_vllm_launch_without_vllm_installed_is_a_clear_error(monkeypatch: pytest
 
     with pytest.raises(EndpointError, match=r"not answering at http://127.0.0.1:9/v1 and `vllm` is not installed"):
         asyncio.run(go())
+
+
+def stand_in_vllm(bin_dir: Path) -> Path:
+    """A `vllm` executable that runs tests/fakeserver.py's server where `vllm serve` would listen."""
+    bin_dir.mkdir(parents=True, exist_ok=True)
+    exe = bin_dir / "vllm"
+    exe.write_text(
+        f"#!{sys.executable}\nimport sys\nsys.path.insert(0, {str(REPO)!r})\n"
+        "from tests.fakeserver import main\nsys.exit(main(sys.argv[1:]))\n"
+    )
+    exe.chmod(0o755)
+    return exe
+
+
+def test_vllm_launch_waits_for_health_records_its_log_and_stops(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    exe = stand_in_vllm(project.root / "bin")
+    monkeypatch.setenv("PATH", f"{exe.parent}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("FAKESERVER_HEALTH_AFTER_S", "1.0")  # /v1/models answers at once, /health after 1 s
+    nothing_here = f"http://127.0.0.1:{free_port()}/v1"
+    args = ["--enable-auto-tool-choice", "--tool-call-parser", "hermes"]
+    project.write_endpoint(
+        "vllm-launch",
+        kind="vllm",
+        tier="self-hosted",
+        model="served-name",
+        base_url=nothing_here,
+        stream=False,
+        launch={"model_path": "org/checkpoint", "startup_timeout_s": 30, "args": args},
+    )
+    project.write_suite(n=2)
+    assert main(["run", "--suite", "tickets", "--endpoint", "vllm-launch"]) == 0
+    with Store.existing(project.store) as store:
+        (run,) = store.runs()
+        calls = store.calls(run.run_id)
+    assert [c.status for c in calls] == ["ok", "ok"]
+    assert project.fake.calls("/chat/completions") == []  # answered by the launched stand-in
+    server = run.manifest["server"]
+    launched_ = server["launched"]
+    assert launched_["command"][:3] == [str(exe), "serve", "org/checkpoint"]
+    assert launched_["ready_url"].endswith("/health")
+    assert server["models"] == ["served-name"]
+    assert server["model_details"] == [{"id": "served-name", "root": "org/checkpoint", "max_model_len": 4096}]
+    assert server["tool_parser"]["tool_call_parser"] == "hermes" and server["tool_parser_source"] == "launch arguments"
+    assert server["chat_template_probe"]["token_count"] == 3
+    assert "instance_id" not in server["server_info"]["vllm_config"]
+    assert not port_open(server["base_url"])  # stopped when the run ended
+
+    log = Path(launched_["log"]).read_text().splitlines()
+    assert "fake vllm: serving org/checkpoint as served-name" in log[0]
+    healthy = next(i for i, line in enumerate(log) if '"GET /health HTTP/1.1" 200' in line)
+    assert any('"GET /health HTTP/1.1" 503' in line for line in log[:healthy])  # it waited ...
+    first_models = next(i for i, line in enumerate(log) if "GET /v1/models" in line)
+    assert first_models > healthy  # ... for /health, not for /v1/models
+    assert sum("POST /v1/chat/completions" in line for line in log) == 2
+    kept = keep_server_log(server, project.root / "reports" / run.run_id)
+    assert kept is not None and kept.read_text().splitlines() == log
+
+
+@pytest.mark.local_model
+def test_vllm_profile_attaches_to_a_running_llama_cpp_server(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    if importlib.util.find_spec("llama_cpp") is None:
+        pytest.skip("llama-cpp-python is not installed")
+    model = embedded_model_path()
+    tripwire = project.root / "vllm-was-launched"
+    bin_dir = project.root / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "vllm").write_text(f"#!/bin/sh\ntouch {tripwire}\nexit 1\n")
+    (bin_dir / "vllm").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}/v1"
+    cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--model_alias", "smollm2-attached"]
+    cmd += ["--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048", "--n_threads", "2"]
+    with (project.root / "llama-server.log").open("wb") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not port_open(base_url):
+            assert proc.poll() is None and time.monotonic() < deadline, "llama.cpp server did not start"
+            time.sleep(0.2)
+        project.write_endpoint(
+            "vllm-attach",
+            kind="vllm",
+            tier="self-hosted",
+            model="smollm2-attached",
+            base_url=base_url,
+            stream=False,
+            concurrency=1,
+            timeout_s=120,
+            response_format="json_object",
+            launch={"startup_timeout_s": 5, "args": ["--tool-call-parser", "hermes"]},
+        )
+        project.write_suite(n=1)
+        assert main(["run", "--suite", "tickets", "--endpoint", "vllm-attach"]) == 0
+        with Store.existing(project.store) as store:
+            (run,) = store.runs()
+            (call,) = store.calls(run.run_id)
+        assert call.status == "ok" and call.usage.output_tokens > 0
+        assert call.response is not None and call.response.text.strip()
+        server = run.manifest["server"]
+        assert server["base_url"] == base_url + "/" and server["models"] == ["smollm2-attached"]
+        assert "launched" not in server and not tripwire.exists()  # attached, nothing launched
+        assert server["chat_template_probe"] == "not exposed (HTTP 404)"  # llama.cpp has no /tokenize
+        assert server["tool_parser_source"].startswith("profile launch arguments")
+        assert port_open(base_url) and proc.poll() is None  # an attached server is left running
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)

