@@ -16,7 +16,11 @@ from typing import TYPE_CHECKING, Any
 from evalkit.errors import EndpointError, EvalkitError, InputError, RunNotFound
 
 if TYPE_CHECKING:
+    from evalkit.compare.drift import compare_runs
+    from evalkit.compare.drift_models import CompareReport
+    from evalkit.compare.gate import gate_runs
     from evalkit.compare.pairing import SuitePairing, pair_runs
+    from evalkit.compare.verdicts import GateReport
     from evalkit.metrics.suite import SuiteMetrics, run_metrics
     from evalkit.records import CallRecord, Request, Response, Score, ScoreRecord
     from evalkit.report.frame import load_run
@@ -37,6 +41,10 @@ _LAZY = {
     "run_metrics": "evalkit.metrics.suite",
     "SuiteMetrics": "evalkit.metrics.suite",
     "pair_runs": "evalkit.compare.pairing",
+    "gate_runs": "evalkit.compare.gate",
+    "GateReport": "evalkit.compare.verdicts",
+    "compare_runs": "evalkit.compare.drift",
+    "CompareReport": "evalkit.compare.drift_models",
     "SuitePairing": "evalkit.compare.pairing",
 }
 
@@ -54,8 +62,10 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "CallRecord",
+    "CompareReport",
     "EndpointError",
     "EvalkitError",
+    "GateReport",
     "InputError",
     "Request",
     "Response",
@@ -67,6 +77,8 @@ __all__ = [
     "SuiteMetrics",
     "SuitePairing",
     "SuiteRecord",
+    "compare_runs",
+    "gate_runs",
     "load_run",
     "pair_runs",
     "run_metrics",

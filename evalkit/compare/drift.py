@@ -293,6 +293,13 @@ def compare_suite(
     behaviour = behaviour_drift(ids, stable, before, after, a, b)
     serving = serving_drift(ids, stable, before, after, a, b)
     reasons = _reasons(failing, metrics, behaviour, tolerance)
+    broken = {k: v for k, v in unscored.items() if k in ("truncated", "scorer_error")}
+    if broken:
+        # An answer that used to be scored and is now cut off (or unscorable) is a break a customer sees;
+        # infrastructure errors and cases the run did not reach are retried or resumed, not regressions.
+        reasons.append(
+            "cases scored before but not after: " + ", ".join(f"{k} {v}" for k, v in sorted(broken.items()))
+        )
     record = next(s for s in store.suites(pairing.baseline_run) if s.name == pairing.suite)
     return SuiteDrift(
         suite=pairing.suite,
