@@ -23,6 +23,7 @@ from evalkit.calls.connection import ServerInfo, call_endpoint
 from evalkit.calls.engine import CallOutcome, call_record
 from evalkit.calls.manifest import build_manifest
 from evalkit.calls.progress import RunProgress
+from evalkit.calls.servers import keep_server_log
 from evalkit.errors import InputError
 from evalkit.inputs.endpoints import DEFAULT_ENDPOINTS_DIR, EndpointProfile, load_endpoint
 from evalkit.inputs.suites import DEFAULT_SUITES_DIR, LoadedSuite, load_suites
@@ -152,6 +153,7 @@ async def _replay(store: Store, run_id: str, plan: RunPlan, console: Console, ou
     session: dict[str, Any] = {"started_at": now_iso(), "pending": len(pending), "cache": plan.cache}
     writer = StoreWriter(store.path)
     scorer = LiveScorer(store, run_id, writer)
+    served: list[dict[str, Any]] = []
     try:
         with RunProgress(outcome.planned, outcome.skipped, profile.name, console) as progress:
 
@@ -168,6 +170,7 @@ async def _replay(store: Store, run_id: str, plan: RunPlan, console: Console, ou
                 scorer.submit(record)
 
             def on_server(info: ServerInfo) -> None:
+                served.append(info.server)
                 store.update_manifest(run_id, server=info.server, endpoint_identity=info.identity)
                 store.set_endpoint_identity(run_id, info.keys.identity_hash)
 
@@ -185,6 +188,10 @@ async def _replay(store: Store, run_id: str, plan: RunPlan, console: Console, ou
         finally:
             writer.close()
         session["finished_at"] = now_iso()
+        if served:  # a server evalkit launched: keep its (now complete) log with the run's report
+            kept = keep_server_log(served[0], store.path.parent / run_id)
+            if kept is not None:
+                session["server_log"] = str(kept)
         sessions = store.run(run_id).manifest.get("sessions", [])
         store.update_manifest(run_id, sessions=[*sessions, session])
 

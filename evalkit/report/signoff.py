@@ -146,9 +146,20 @@ def interval_bar(gate: CategoryGate) -> dict[str, float] | None:
 
 
 def server_text(server: dict[str, object] | None) -> str:
+    """What identifies the serving stack, short: the full record is in signoff.json and the manifest."""
     if not server:
         return "-"
-    return ", ".join(f"{k}={v}" for k, v in sorted(server.items()))
+    from evalkit.calls.cache import server_fingerprint
+    from evalkit.inputs.identity import digest
+
+    fingerprint = server_fingerprint(dict(server))
+    shown: dict[str, Any] = {
+        k: fingerprint[k] for k in ("models", "vllm_version", "chat_format", "tool_parser") if k in fingerprint
+    }
+    gguf = fingerprint.get("gguf")
+    if isinstance(gguf, dict):
+        shown["gguf"] = f"{gguf.get('name')} {gguf.get('quantization')}"
+    return ", ".join(f"{k}={v}" for k, v in shown.items()) + f", fingerprint {digest(fingerprint)[:12]}"
 
 
 def _context(report: GateReport, plots: dict[int, list[Plot]] | None = None) -> dict[str, Any]:
