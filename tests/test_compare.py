@@ -285,3 +285,18 @@ def test_the_report_files_are_self_contained_and_round_trip(project: Project, tm
     assert re.search(r"tickets\s+│\s+1\s+│\s+0\s+│\s+0\s+│\s+macro_f1", text)
     assert "tools: 1 tool-call format change(s): t002: lookup_order: argument order_id renamed orderId" in text
     assert text.rstrip().endswith("overall: REGRESSED (tolerance 0 newly failing per suite)")
+
+
+def test_an_endpoint_that_now_fails_is_a_named_regression(project: Project) -> None:
+    """A serving change that kills the server (llama.cpp failing to compile a tool schema, say) shows as
+    calls failing after retries on cases answered before: a regression that names the errors."""
+    write_suites(project)
+    before = run(project, answers(), script="a.jsonl")
+    broken = {f"t{i:03d}": {"error": {"kind": "connection", "message": "All connection attempts failed"}}
+              for i in range(N_TOOLS)}  # fmt: skip
+    after = run(project, answers(changes=broken), script="b.jsonl")
+    tools = suite(compare(project, before, after), "tools")
+    assert tools.regressed
+    (reason,) = [r for r in tools.reasons if "now fail with infrastructure errors" in r]
+    assert f"{N_TOOLS} cases answered before" in reason and "connection" in reason
+    assert "serving configuration broke" in reason

@@ -28,6 +28,7 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 
 from evalkit.compare.drift_models import (
     Behaviour,
@@ -234,6 +235,25 @@ def _reasons(failing: list[CaseChange], metrics: list[MetricDelta], behaviour: B
     return reasons
 
 
+def _broken_endpoint(store: Store, run_id: str, failed: list[CallRecord], cases: int) -> str:
+    """Cases answered before that now fail after retries: the endpoint, or how it is served, broke.
+    Name the errors and, when evalkit launched the server, the end of its log (e.g. llama.cpp's
+    "failed to parse grammar" when a chat format cannot compile a tool schema)."""
+    kinds = Counter(c.error_kind or "error" for c in failed)
+    counted = ", ".join(f"{k} {v}" for k, v in kinds.most_common())
+    text = (
+        f"{cases} cases answered before now fail with infrastructure errors ({counted}: "
+        f"{failed[0].error_message}); the endpoint or its serving configuration broke"
+    )
+    sessions = store.run(run_id).manifest.get("sessions") or []
+    log = next((s.get("server_log") for s in reversed(sessions) if s.get("server_log")), None)
+    if log and Path(log).is_file():
+        lines = [line.strip() for line in Path(log).read_text(errors="replace").splitlines() if line.strip()]
+        hints = [line for line in lines if any(w in line.lower() for w in ("error", "fail", "exception"))]
+        text += f"; server log {log}" + (f": {hints[-1][:200]}" if hints else "")
+    return text
+
+
 def _change(case: PairedCase, a: SuiteSide, b: SuiteSide) -> CaseChange:
     return CaseChange(
         case_id=case.case_id,
@@ -293,6 +313,9 @@ def compare_suite(
     behaviour = behaviour_drift(ids, stable, before, after, a, b)
     serving = serving_drift(ids, stable, before, after, a, b)
     reasons = _reasons(failing, metrics, behaviour, tolerance)
+    failed = [c for cid in ids for c in after.get(cid, []) if c.status != "ok"]
+    if failed and unscored.get("infra_error"):
+        reasons.append(_broken_endpoint(store, pairing.candidate_run, failed, unscored["infra_error"]))
     broken = {k: v for k, v in unscored.items() if k in ("truncated", "scorer_error")}
     if broken:
         # An answer that used to be scored and is now cut off (or unscorable) is a break a customer sees;
