@@ -94,11 +94,15 @@ def _non_inferiority(interval: Interval, margin: float, what: str) -> tuple[Verd
     clusters = cases_to_decide(interval.estimate, per_case_sd(interval), margin, confidence=interval.confidence)
     # The SD is per resampling unit, so the formula counts clusters; scale to cases at the observed size.
     needed = None if clusters is None else int(np.ceil(clusters * interval.cases / max(interval.clusters, 1)))
-    more = (
-        f"about {needed} paired cases would decide it at the observed variance"
-        if needed is not None
-        else "more cases would not show non-inferiority at the observed difference"
-    )
+    if needed is None:
+        more = "more cases would not show non-inferiority at the observed difference"
+    elif needed <= interval.cases:
+        more = (
+            f"at the observed variance about {needed} paired cases give 80% power and this suite has "
+            f"{interval.cases}: the bound missed the margin by chance; more cases (or repeats) would settle it"
+        )
+    else:
+        more = f"about {needed} paired cases would decide it at the observed variance (80% power)"
     return "INCONCLUSIVE", f"the interval straddles the margin ({span}); {more}", needed
 
 
