@@ -18,14 +18,22 @@ from tests.conftest import Project
 N = 24
 
 
-def write_answers(project: Project, name: str, wrong: set[int] = frozenset(), fingerprint: str = "fp_a") -> None:  # type: ignore[assignment]
+def write_answers(
+    project: Project, name: str, wrong: set[int] = frozenset(), fingerprint: str = "fp_a", price: float = 1.0  # type: ignore[assignment]
+) -> None:
     lines = [
         {"case_id": f"tickets-g-{i:03d}", "text": "other" if i in wrong else "refund", "latency_s": 0.5,
          "system_fingerprint": fingerprint, "usage": {"input_tokens": 100, "output_tokens": 2}}
         for i in range(N)
     ]  # fmt: skip
     (project.root / "runners" / "endpoints" / f"{name}.jsonl").write_text("".join(json.dumps(x) + "\n" for x in lines))
-    project.write_endpoint(name, kind="scripted", base_url=None, script=f"{name}.jsonl")
+    project.write_endpoint(
+        name,
+        kind="scripted",
+        base_url=None,
+        script=f"{name}.jsonl",
+        price={"input_per_mtok": price, "output_per_mtok": 2 * price, "source": "test"},
+    )
 
 
 def nightly_config(project: Project, **extra: Any) -> Path:
@@ -110,3 +118,22 @@ def test_a_broken_nightly_config_names_its_line(project: Project, capsys: pytest
     path.write_text("suites: tickets\nendpoints: [canned]\ntolerence: 1\n")
     assert main(["nightly", str(path)]) == 2
     assert "nightly.yaml:3 [tolerence]: unknown field" in capsys.readouterr().err
+
+
+def test_a_gate_verdict_that_flips_is_a_regression(project: Project, blessed: str) -> None:
+    """The candidate's blessed run qualified against the frontier; tonight's answers lose the verdict."""
+    write_answers(project, "frontier", price=20.0)  # the canned candidate is 20x cheaper
+    assert main(["run", "--suite", "tickets", "--endpoint", "frontier"]) == 0
+    assert main(["bless", last_run(project)]) == 0
+    write_answers(project, "canned", wrong=set(range(0, N, 3)))
+    config = nightly_config(project, tolerance=N, gate_baseline="frontier")
+    assert main(["nightly", str(config)]) == 5
+    (case,) = ET.parse(night_folder(project) / "nightly.junit.xml").getroot().iter("testcase")
+    failure = case.find("failure")
+    assert failure is not None and "gate verdict against the frontier flipped from QUALIFIED" in (failure.text or "")
+
+
+def test_fingerprint_prints_what_the_server_says(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["fingerprint", "fake-openai"]) == 0
+    facts = json.loads(capsys.readouterr().out)
+    assert facts["server"]["models"] == ["fake-model"] and facts["endpoint"] == "fake-openai"
