@@ -215,8 +215,10 @@ def replay(store: Store, run_id: str, console: Console | None = None) -> RunOutc
         outcome.status = "failed"
         raise
     rescore_run(store, run_id, only_missing=True)
-    done = store.count_calls(run_id)
-    outcome.status = "finished" if done >= planned else "incomplete"
+    # "finished" means every work item has an answer; infrastructure errors leave the run incomplete
+    # (exit 1), so an unattended job cannot mistake a run of timeouts for a result. `--resume` retries.
+    answered = len(store.finished_keys(run_id))
+    outcome.status = "finished" if answered >= planned else "incomplete"
     store.set_status(run_id, outcome.status, finished=True)
     return outcome
 

@@ -31,7 +31,7 @@ def main() -> int:
 
     def run(*args: str) -> str:
         code = evalkit(["run", "--suite", "all", *args])
-        if code != 0:
+        if code not in (0, 1):  # 1: some calls failed after retries; the gate counts and shows them
             raise SystemExit(f"demo: `evalkit run {' '.join(args)}` exited {code}")
         with Store.existing(store_path) as store:
             return store.runs()[-1].run_id

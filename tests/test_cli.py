@@ -91,7 +91,8 @@ def test_dead_endpoint_is_one_clear_error(project: Project, capsys: pytest.Captu
 def test_failed_calls_are_infra_errors_after_retries(project: Project) -> None:
     project.write_suite(n=2)
     project.fake.script(lambda path, body: Reply(status=503))
-    assert main(["run", "--suite", "tickets", "--endpoint", "fake-openai"]) == 0
+    # every call failed after retries: the run is incomplete (exit 1) and resumable, not "finished"
+    assert main(["run", "--suite", "tickets", "--endpoint", "fake-openai"]) == 1
     frame = load_run(run_ids(project)[0], project.store)
     assert set(frame["status"]) == {"infra_error"}
     assert set(frame["attempts"]) == {3}  # max_attempts in the test profile
@@ -153,3 +154,29 @@ def test_export_jsonl_and_parquet(project: Project) -> None:
     assert main(["export", run_id, "--format", "parquet", "--out", str(out)]) == 0
     assert list(pd.read_parquet(out)["case_id"]) == ["tickets-g-000", "tickets-g-001"]
     assert main(["export", "no-such-run"]) == 2
+
+
+def test_a_day_long_retry_after_does_not_stall_the_run(project: Project) -> None:
+    project.write_suite(n=2)
+    project.write_endpoint("capped", max_retry_after_s=1)
+    project.fake.script(
+        lambda path, body: Reply(status=429, headers={"retry-after": "86400"})
+        if body["messages"][-1]["content"].endswith("0")
+        else Reply(text="refund")
+    )
+    assert main(["run", "--suite", "tickets", "--endpoint", "capped"]) == 1  # resumable, not finished
+    frame = load_run(run_ids(project)[0], project.store)
+    assert list(frame["status"]) == ["infra_error", "ok"]
+    assert "asked to wait 86400 s" in frame["error_message"][0]
+
+
+def test_a_template_reaching_python_internals_is_bad_input_and_runs_nothing(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    marker = project.root / "pwned"
+    attack = "{{ ''.__class__.__mro__[1].__subclasses__() }} "
+    attack += f"{{{{ cycler.__init__.__globals__.os.system('touch {marker}') }}}}"
+    project.write_suite(n=1, prompt={"user": attack})
+    assert main(["run", "--suite", "tickets", "--endpoint", "fake-openai"]) == 2
+    assert "does not render" in capsys.readouterr().err
+    assert not marker.exists() and not project.store.exists() and project.fake.received == []

@@ -91,7 +91,7 @@ def answers(
 
 
 def run(project: Project, lines: list[dict[str, Any]], *, script: str, endpoint: str = "nightly",
-        suites: str = "tickets,tools", repeats: int = 1) -> str:  # fmt: skip
+        suites: str = "tickets,tools", repeats: int = 1, code: int = 0) -> str:  # fmt: skip
     """Script `endpoint` to answer `lines` (from its own file) and run it; returns the run id."""
     (project.root / "runners" / "endpoints" / script).write_text("".join(json.dumps(x) + "\n" for x in lines))
     project.write_endpoint(
@@ -99,7 +99,7 @@ def run(project: Project, lines: list[dict[str, Any]], *, script: str, endpoint:
         price={"input_per_mtok": 1.0, "output_per_mtok": 2.0, "source": "test"},
     )  # fmt: skip
     args = ["run", "--suite", suites, "--endpoint", endpoint, "--repeats", str(repeats)]
-    assert main(args) == 0
+    assert main(args) == code
     with Store.existing(project.store) as store:
         return store.runs()[-1].run_id
 
@@ -294,7 +294,7 @@ def test_an_endpoint_that_now_fails_is_a_named_regression(project: Project) -> N
     before = run(project, answers(), script="a.jsonl")
     broken = {f"t{i:03d}": {"error": {"kind": "connection", "message": "All connection attempts failed"}}
               for i in range(N_TOOLS)}  # fmt: skip
-    after = run(project, answers(changes=broken), script="b.jsonl")
+    after = run(project, answers(changes=broken), script="b.jsonl", code=1)
     tools = suite(compare(project, before, after), "tools")
     assert tools.regressed
     (reason,) = [r for r in tools.reasons if "now fail with infrastructure errors" in r]

@@ -69,8 +69,8 @@ def scripted(project: Project, name: str, answer: Any, price: tuple[float, float
     )
 
 
-def run(project: Project, endpoint: str) -> str:
-    assert main(["run", "--suite", "tickets", "--endpoint", endpoint]) == 0
+def run(project: Project, endpoint: str, code: int = 0) -> str:
+    assert main(["run", "--suite", "tickets", "--endpoint", endpoint]) == code
     with Store.existing(project.store) as store:
         return store.runs()[-1].run_id
 
@@ -178,7 +178,7 @@ def test_infrastructure_errors_and_truncation_qualify_nothing(project: Project, 
     for line in lines[6:9]:
         line["error"] = {"kind": "bad_request", "status": 400}
     script.write_text("".join(json.dumps(x) + "\n" for x in lines))
-    code, report, _ = gate(project, baseline, run(project, "flaky"))
+    code, report, _ = gate(project, baseline, run(project, "flaky", code=1))
     (g,) = report.categories
     assert code == 4 and g.verdict == "NOT_QUALIFIED"
     assert g.counts.truncated == 6 and g.counts.infra_errors == 3 and g.counts.paired == N_GOLDEN + N_ADV - 9

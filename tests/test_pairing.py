@@ -83,7 +83,7 @@ def test_unscored_cases_never_enter_the_pairs(project: Project) -> None:
     project.fake.script(
         lambda path, body: Reply(status=500) if body["messages"][-1]["content"].endswith("1") else Reply(text="x")
     )
-    assert main(["run", "--suite", "tickets", "--endpoint", "fake-openai"]) == 0
+    assert main(["run", "--suite", "tickets", "--endpoint", "fake-openai"]) == 1
     with Store.existing(project.store) as store:
         (pairing,) = pair_runs(store, *run_ids(project))
     lost = next(c for c in pairing.cases if c.case_id == "tickets-g-001")

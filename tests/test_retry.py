@@ -56,3 +56,11 @@ def test_parse_retry_after_forms() -> None:
     assert parse_retry_after({"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"}) == 0.0  # in the past
     assert parse_retry_after({"retry-after": "soon"}) is None
     assert parse_retry_after({}) is None
+
+
+def test_a_retry_after_beyond_the_cap_gives_up_instead_of_stalling_the_run() -> None:
+    err = CallError("rate_limit", "slow down", 429, retry_after_s=86400.0)
+    outcome, slept = run([err], RetryPolicy(max_attempts=5, base_s=0.5, max_s=60, max_retry_after_s=300))
+    assert slept == []  # no day-long sleep
+    assert outcome.error is not None and outcome.attempts == 1  # type: ignore[attr-defined]
+    assert "86400 s, more than the profile's max_retry_after_s 300 s" in str(outcome.error)  # type: ignore[attr-defined]

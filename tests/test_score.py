@@ -77,7 +77,7 @@ def test_infra_errors_are_not_scored_as_wrong(project: Project) -> None:
     project.fake.script(
         lambda path, body: Reply(status=500) if body["messages"][-1]["content"].endswith("2") else Reply(text="refund")
     )
-    assert main(["run", "--suite", "tickets", "--endpoint", "fake-openai"]) == 0
+    assert main(["run", "--suite", "tickets", "--endpoint", "fake-openai"]) == 1
     store = Store(project.store)
     try:
         (m,) = run_metrics(store, store.runs()[0].run_id)

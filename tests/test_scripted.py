@@ -65,7 +65,7 @@ def test_scripted_faults_are_infrastructure_errors_and_retried(project: Project)
             {"case_id": "tickets-g-001", "error": {"kind": "server", "status": 503}},
         ],
     )
-    assert main(["run", "--suite", "tickets", "--endpoint", "canned"]) == 0
+    assert main(["run", "--suite", "tickets", "--endpoint", "canned"]) == 1
     with Store.existing(project.store) as store:
         (run,) = store.runs()
         failed = store.calls(run.run_id)[1]

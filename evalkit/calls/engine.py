@@ -95,7 +95,9 @@ async def execute(
     `keys` stamps every live answer with its cache key, so a later run may reuse it; `lookup` is the
     explicit opt-in to reuse.
     """
-    policy = RetryPolicy(profile.max_attempts, profile.backoff_base_s, profile.backoff_max_s)
+    policy = RetryPolicy(
+        profile.max_attempts, profile.backoff_base_s, profile.backoff_max_s, profile.max_retry_after_s
+    )
     rng = rng or random.Random()
 
     async def live(item: WorkItem) -> CallOutcome:

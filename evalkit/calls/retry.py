@@ -19,6 +19,9 @@ class RetryPolicy:
     max_attempts: int = 5
     base_s: float = 1.0
     max_s: float = 60.0
+    max_retry_after_s: float = 300.0
+    """A Retry-After longer than this (86400 s, say) would stall a whole run on one call: the call is
+    recorded as an infrastructure error instead, and `--resume` retries it later."""
 
     def delay(self, attempt: int, error: CallError, rng: random.Random) -> float:
         """Seconds to wait after failed attempt number `attempt` (1-based)."""
@@ -52,5 +55,14 @@ async def call_with_retries(
         except CallError as err:
             if not err.retryable or attempt == policy.max_attempts:
                 return Outcome(None, err, attempt)
+            if err.retry_after_s is not None and err.retry_after_s > policy.max_retry_after_s:
+                capped = CallError(
+                    err.kind,
+                    f"{err.message} (the server asked to wait {err.retry_after_s:.0f} s, more than the "
+                    f"profile's max_retry_after_s {policy.max_retry_after_s:.0f} s; resume the run later)",
+                    err.status,
+                    err.retry_after_s,
+                )
+                return Outcome(None, capped, attempt)
             await sleep(policy.delay(attempt, err, rng))
     raise AssertionError("unreachable")

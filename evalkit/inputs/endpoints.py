@@ -87,6 +87,8 @@ class EndpointProfile(BaseModel):
     max_attempts: int = Field(default=5, ge=1, le=20)
     backoff_base_s: float = Field(default=1.0, ge=0)
     backoff_max_s: float = Field(default=60.0, ge=0)
+    max_retry_after_s: float = Field(default=300.0, ge=0)
+    """Longest Retry-After honoured; a longer one ends the call as a (resumable) infrastructure error."""
     stream: bool = True
     """Stream responses so time-to-first-token is measured."""
     response_format: Literal["json_schema", "json_object", "none"] = "json_schema"
