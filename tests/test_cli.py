@@ -180,3 +180,19 @@ def test_a_template_reaching_python_internals_is_bad_input_and_runs_nothing(
     assert main(["run", "--suite", "tickets", "--endpoint", "fake-openai"]) == 2
     assert "does not render" in capsys.readouterr().err
     assert not marker.exists() and not project.store.exists() and project.fake.received == []
+
+
+def test_a_provider_error_echoing_the_key_never_stores_or_prints_it(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project.write_suite(n=2)
+    project.write_endpoint("keyed", api_key_env=TEST_KEY_ENV)
+    echo = {"error": {"message": "invalid request from key sk-test-not-a-real-key-0000", "type": "invalid"}}
+    project.fake.script(lambda path, body: Reply(status=400, error_body=echo))
+    assert main(["run", "--suite", "tickets", "--endpoint", "keyed"]) == 1
+    printed = capsys.readouterr()
+    stored = b"".join(p.read_bytes() for p in project.store.parent.rglob("*") if p.is_file())
+    assert b"sk-test-not-a-real-key" not in stored
+    assert "sk-test-not-a-real-key" not in printed.out + printed.err
+    frame = load_run(run_ids(project)[0], project.store)
+    assert f"<${TEST_KEY_ENV}>" in frame["error_message"][0]

@@ -12,6 +12,7 @@ With the cache on, the first call is always live: its `system_fingerprint` says 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import random
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -43,6 +44,15 @@ class CallOutcome:
     cache_key: str | None = None
     cached: CallRecord | None = None
     """For a cache hit: the earlier record whose answer is reused."""
+
+
+def redact_key(error: CallError, profile: EndpointProfile) -> CallError:
+    """A provider error that echoes the key (some do, in "invalid key sk-...") must not carry it into the
+    store, the reports or the console: every message leaves the engine with the key's value masked."""
+    key = profile.api_key()
+    if not key or key not in error.message:
+        return error
+    return dataclasses.replace(error, message=error.message.replace(key, f"<${profile.api_key_env}>"))
 
 
 def call_record(run_id: str, outcome: CallOutcome, profile: EndpointProfile) -> CallRecord:
@@ -104,6 +114,8 @@ async def execute(
         started = now_iso()
         context = CallContext(item.suite, item.case_id, item.repeat)
         result = await call_with_retries(partial(provider.generate, item.request, context), policy, rng=rng)
+        if result.error is not None:
+            result.error = redact_key(result.error, profile)
         if result.error is not None and result.error.kind in FATAL_KINDS:
             raise EndpointError(
                 f"endpoint {profile.name!r} refused the call ({result.error}); "
