@@ -26,6 +26,7 @@ from evalkit.errors import InputError
 from evalkit.inputs.nightly import load_nightly
 from evalkit.inputs.suites import LoadedSuite
 from evalkit.pipeline import prepare
+from evalkit.report.files import write_atomic
 from evalkit.requests.plan import RunPlan
 from evalkit.store import Store
 
@@ -188,9 +189,7 @@ def write_index(night: Night, config_path: Path) -> None:
         ("index.html", html),
         ("nightly.junit.xml", ET.tostring(suite, encoding="unicode")),
     ):
-        tmp = night.folder / f".{name}.part"
-        tmp.write_text(text)
-        tmp.replace(night.folder / name)
+        write_atomic(night.folder / name, text)
 
 
 def print_night(night: Night, console: Console) -> None:

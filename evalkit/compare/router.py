@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict
 
 from evalkit.compare.verdicts import CategoryGate, GateReport, Side, Verdict
+from evalkit.report.files import write_atomic
 
 SCHEMA = "evalkit.router-policy/1"
 
@@ -163,8 +164,4 @@ def write_router_policy(report: GateReport, out_dir: Path) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     data = router_policy(report).model_dump(mode="json")
     data = {"schema": data.pop("schema_"), **data}
-    path = out_dir / "router-policy.yaml"
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
-    tmp.replace(path)
-    return path
+    return write_atomic(out_dir / "router-policy.yaml", yaml.safe_dump(data, sort_keys=False, allow_unicode=True))

@@ -65,7 +65,7 @@ class SuiteSide:
 
 
 def build_side(store: Store, run_id: str, pairing: SuitePairing, case_ids: list[str]) -> SuiteSide:
-    scoring = suite_scorings(store, run_id)[pairing.suite]
+    scoring = suite_scorings(store, run_id, only=pairing.suite)[pairing.suite]
     outcome = {c.case_id: (c.baseline if run_id == pairing.baseline_run else c.candidate) for c in pairing.cases}
     by_case: dict[str, list[Scored[Any]]] = {cid: [] for cid in case_ids}
     for rec in store.scores(run_id, suite=pairing.suite):

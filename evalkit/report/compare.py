@@ -24,8 +24,9 @@ from rich.table import Table
 from rich.text import Text
 
 from evalkit.compare.drift_models import CompareReport, MetricDelta, Pair, SuiteDrift, TokenDrift
+from evalkit.report.files import write_atomic
 from evalkit.report.plots import COLORS, Plot, _figure, _render, _style
-from evalkit.report.signoff import _HTML_ENV, _MD_ENV, _write, code, excerpt, md, server_text, signed
+from evalkit.report.signoff import _HTML_ENV, _MD_ENV, code, excerpt, md, server_text, signed
 from evalkit.report.summary import fmt
 
 EXCERPT_MD = 160
@@ -144,7 +145,7 @@ def write_compare(report: CompareReport, out_dir: Path) -> CompareFiles:
         files.json: render_json(report).encode(),
     }
     for path, data in rendered.items():
-        _write(path, data)
+        write_atomic(path, data)
     return files
 
 

@@ -29,6 +29,7 @@ import jinja2
 import jinja2.sandbox
 
 from evalkit.compare.verdicts import CategoryGate, GateReport, Verdict
+from evalkit.report.files import write_atomic
 from evalkit.report.plots import COLORS, Plot, category_plots
 from evalkit.report.summary import fmt
 
@@ -268,12 +269,6 @@ def render_junit(report: GateReport) -> bytes:
     return data + b"\n"
 
 
-def _write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.part")
-    tmp.write_bytes(data)
-    tmp.replace(path)
-
-
 def write_signoff(report: GateReport, out_dir: Path) -> SignoffFiles:
     """Render all four files, then write each one whole (a crash leaves the old file or none, never half)."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -290,5 +285,5 @@ def write_signoff(report: GateReport, out_dir: Path) -> SignoffFiles:
         files.junit: render_junit(report),
     }
     for path, data in rendered.items():
-        _write(path, data)
+        write_atomic(path, data)
     return files

@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from evalkit.metrics.suite import SuiteMetrics
+from evalkit.report.files import write_atomic
 
 
 def fmt(value: Any, spec: str = ".3f") -> str:
@@ -103,7 +104,5 @@ def write_report(suites: list[SuiteMetrics], run_id: str, out_dir: Path, meta: d
         "summary.md": _ENV.get_template("summary.md.j2").render(run_id=run_id, suites=suites, fmt=fmt, **meta),
     }
     for name, text in files.items():
-        tmp = out_dir / f".{name}.part"
-        tmp.write_text(text)
-        tmp.replace(out_dir / name)
+        write_atomic(out_dir / name, text)
     return out_dir / "summary.md"

@@ -33,9 +33,12 @@ class SuiteScoring:
     assets: dict[str, dict[str, str]]
 
 
-def suite_scorings(store: Store, run_id: str) -> dict[str, SuiteScoring]:
+def suite_scorings(store: Store, run_id: str, *, only: str | None = None) -> dict[str, SuiteScoring]:
+    """Per suite of the run (or just `only`): what scoring it needs, rebuilt from the snapshots."""
     out: dict[str, SuiteScoring] = {}
     for rec in store.suites(run_id):
+        if only is not None and rec.name != only:
+            continue  # the gate and compare build one suite at a time: do not read every suite's cases
         spec = scorer_for(rec.category)
         cases = {c.id: c for c in store.cases(run_id, rec.name)}
         out[rec.name] = SuiteScoring(
