@@ -1,7 +1,8 @@
 """`evalkit` command line.
 
-Exit codes: 0 done, 1 endpoint or run failure, 2 bad input (nothing written), 130 interrupted
-(resume with `--resume RUN_ID`).
+Exit codes: 0 done, 1 endpoint or run failure (or infrastructure errors left: the run is incomplete),
+2 bad input or a run another live process is writing (nothing written), 130 interrupted by Ctrl-C or
+SIGTERM (resume with `--resume RUN_ID`).
 """
 
 from __future__ import annotations
@@ -18,16 +19,31 @@ from evalkit.inputs.endpoints import DEFAULT_ENDPOINTS_DIR
 from evalkit.inputs.suites import DEFAULT_SUITES_DIR, LoadedSuite
 from evalkit.metrics.suite import run_metrics
 from evalkit.pipeline import create_run, prepare, replay
+from evalkit.redaction import redacting, scrub_exception
 from evalkit.report.summary import print_summary, write_report
 from evalkit.requests.plan import RunPlan
 from evalkit.scoring.judge import judge_run, judge_summary
 from evalkit.scoring.runner import rescore_run
-from evalkit.store import DEFAULT_STORE, Store
+from evalkit.store import DEFAULT_STORE, LockLost, RunLocked, Store
 
 
 def _error(console: Console, message: object) -> None:
     # Text, not markup: error messages contain `[field]` which rich would read as a tag.
     console.print(Text("error: ", style="bold red") + Text(str(message)))
+
+
+_UNSANDBOXED_HELP = (
+    "run coding suites' model-written code even where no sandbox (bubblewrap, unshare) works on this machine; "
+    "same as EVALKIT_ALLOW_UNSANDBOXED_CODE=1"
+)
+
+
+def _require_code_sandbox(categories: list[str]) -> None:
+    """Coding suites run model-written code: refuse (exit 2, before anything is written) where no
+    sandbox works, unless the operator opted in. Imported here: most commands never need it."""
+    from evalkit.scoring.coding.isolation import require_isolation
+
+    require_isolation(categories)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -48,12 +64,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--suites-dir", type=Path, default=DEFAULT_SUITES_DIR)
     run.add_argument("--endpoints-dir", type=Path, default=DEFAULT_ENDPOINTS_DIR)
+    run.add_argument("--allow-unsandboxed-code", action="store_true", help=_UNSANDBOXED_HELP)
 
     show = sub.add_parser("show", help="print a stored run's summary and write its report")
     show.add_argument("run_id")
 
     score = sub.add_parser("score", help="re-score a stored run without calling any model")
     score.add_argument("run_id")
+    score.add_argument("--allow-unsandboxed-code", action="store_true", help=_UNSANDBOXED_HELP)
 
     judge = sub.add_parser("judge", help="grade a run's summaries with an LLM judge (own table, own cost)")
     judge.add_argument("run_id")
@@ -87,8 +105,21 @@ def _parser() -> argparse.ArgumentParser:
 
     nightly = sub.add_parser("nightly", help="re-run, compare with blessed baselines, exit 5 on a regression")
     nightly.add_argument("config", type=Path, help="nightly YAML (see runners/nightly.yaml)")
+    nightly.add_argument("--allow-unsandboxed-code", action="store_true", help=_UNSANDBOXED_HELP)
 
-    sub.add_parser("runs", help="list stored runs (blessed baselines marked)")
+    sub.add_parser("runs", help="list stored runs: live (running) or dead writers, blessed baselines marked")
+
+    power = sub.add_parser("power", help="cases a suite needs for a paired non-inferiority decision")
+    power.add_argument("suite", help="suite name, path, comma list, or 'all'")
+    power.add_argument("--margin", type=float, default=None, help="non-inferiority margin (default: the suite's)")
+    power.add_argument(
+        "--disagreement",
+        type=float,
+        default=None,
+        help="planning share of cases the two models answer differently (default: 0.10)",
+    )
+    power.add_argument("--power", type=float, default=0.8, help="chance of deciding when the models are equal")
+    power.add_argument("--suites-dir", type=Path, default=DEFAULT_SUITES_DIR)
 
     export = sub.add_parser("export", help="write a run out as JSONL or Parquet")
     export.add_argument("run_id")
@@ -103,6 +134,7 @@ def _cmd_run(args: argparse.Namespace, console: Console, argv: list[str]) -> int
             raise InputError("--resume takes the plan from the stored run; drop --suite/--endpoint", field="--resume")
         with Store.existing(args.store) as store:
             store.run(args.resume)
+            _require_code_sandbox([rec.category for rec in store.suites(args.resume)])
             return _replay_and_report(store, args.resume, args.store, console)
     if not args.suite or not args.endpoint:
         raise InputError("give --suite and --endpoint (or --resume RUN_ID)", field="--suite")
@@ -115,6 +147,8 @@ def _cmd_run(args: argparse.Namespace, console: Console, argv: list[str]) -> int
         suites_dir=args.suites_dir,
         endpoints_dir=args.endpoints_dir,
     )
+    _warn_underpowered(suites, args.limit, console)
+    _require_code_sandbox([loaded.suite.category for loaded in suites])
     store = Store(args.store)  # only now: bad input above has written nothing
     try:
         return _replay_and_report(store, create_run(store, plan, suites, argv), args.store, console)
@@ -122,10 +156,44 @@ def _cmd_run(args: argparse.Namespace, console: Console, argv: list[str]) -> int
         store.close()
 
 
+def _warn_underpowered(suites: list[LoadedSuite], limit: int | None, console: Console) -> None:
+    """A run too small for its suite's own margin cannot carry a gate verdict: say so before paying."""
+    from evalkit.metrics.power import plan_power
+
+    for suite in suites:
+        plan = plan_power(suite, limit=limit)
+        if not plan.enough:
+            console.print(Text("warning: ", style="bold yellow") + Text(plan.message()), highlight=False)
+
+
+def _cmd_power(args: argparse.Namespace, out: Console) -> int:
+    """Exit 0 when every suite is large enough for the margin, 1 when one is not."""
+    from evalkit.inputs.suites import load_suites
+    from evalkit.metrics.power import DEFAULT_DISAGREEMENT, plan_power
+
+    if args.margin is not None and not 0 < args.margin <= 1:
+        raise InputError(f"--margin must be in (0, 1], got {args.margin}", field="--margin")
+    disagreement = DEFAULT_DISAGREEMENT if args.disagreement is None else args.disagreement
+    if not 0 < disagreement <= 1:
+        raise InputError(f"--disagreement must be in (0, 1], got {disagreement}", field="--disagreement")
+    if not 0 < args.power < 1:
+        raise InputError(f"--power must be in (0, 1), got {args.power}", field="--power")
+    plans = [
+        plan_power(s, margin=args.margin, disagreement=disagreement, power=args.power)
+        for s in load_suites(args.suite, args.suites_dir)
+    ]
+    for plan in plans:
+        out.print(plan.message(), highlight=False)
+    return 0 if all(p.enough for p in plans) else 1
+
+
 def _replay_and_report(store: Store, run_id: str, store_path: Path, console: Console) -> int:
     console.print(f"run [bold]{run_id}[/bold] -> {store_path}")
     try:
         outcome = replay(store, run_id, console)
+    except (RunLocked, LockLost) as err:  # another process writes this run: a resume hint would mislead
+        _error(console, err)
+        return err.exit_code
     except KeyboardInterrupt:
         console.print(
             f"[yellow]interrupted[/yellow]; finished cases are stored. Resume with: evalkit run --resume {run_id}"
@@ -135,6 +203,8 @@ def _replay_and_report(store: Store, run_id: str, store_path: Path, console: Con
         _error(console, err)
         console.print(f"finished cases are stored; resume with: evalkit run --resume {run_id}")
         return err.exit_code
+    for note in outcome.notes:
+        console.print(note, highlight=False)
     _report(store, run_id, store_path, console)
     console.print(
         f"run {run_id}: {outcome.status}; {outcome.called} called, {outcome.cached} from cache, "
@@ -191,6 +261,7 @@ def _cmd_nightly(args: argparse.Namespace, console: Console, out: Console, argv:
     from evalkit.nightly import REGRESSED, print_night, run_nightly
 
     def run_one(plan: RunPlan, suites: list[LoadedSuite]) -> str:
+        _require_code_sandbox([loaded.suite.category for loaded in suites])
         with Store.existing(args.store) as store:
             run_id = create_run(store, plan, suites, argv)
             code = _replay_and_report(store, run_id, args.store, console)
@@ -233,27 +304,55 @@ def _cmd_gate(args: argparse.Namespace, console: Console, out: Console) -> int:
     return report.exit_code if args.command == "gate" else 0
 
 
+def _print_runs(store: Store, out: Console) -> None:
+    """One line per run. `running` is a run a live process is writing (its pid, host and heartbeat
+    shown); `dead` is one whose writer is gone without saying so (SIGKILL, a power cut): resumable."""
+    blessed: dict[str, list[str]] = {}
+    for b in store.blessings():
+        blessed.setdefault(b.run_id, []).append(b.suite)
+    for r in store.runs():
+        state = r.state()
+        mark = f"  blessed: {','.join(blessed[r.run_id])}" if r.run_id in blessed else ""
+        if state == "running" and r.owner is not None:
+            mark += f"  (writer: {r.owner.describe()})"
+        elif state == "dead":
+            gone = f"writer pid {r.owner.pid} on {r.owner.host} is gone; " if r.owner is not None else ""
+            mark += f"  ({gone}resume: evalkit run --resume {r.run_id})"
+        line = f"{r.run_id}  {state:<11} {r.endpoint:<28} {','.join(r.plan.suites)}{mark}"
+        out.print(line, highlight=False)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = _parser().parse_args(argv)
-    # Wide enough for the summary table when output goes to a file or CI log.
-    console = Console(stderr=True)
+    # Wide enough for the summary table when output goes to a file or CI log. Everything printed goes
+    # through a RedactingStream: no configured key's value reaches a terminal or a CI log.
+    console = Console(file=redacting(sys.stderr))
     if not console.is_terminal:
-        console = Console(stderr=True, width=200)
-    out = Console() if Console().is_terminal else Console(width=200)
+        console = Console(file=redacting(sys.stderr), width=200)
+    out = Console(file=redacting(sys.stdout))
+    if not out.is_terminal:
+        out = Console(file=redacting(sys.stdout), width=200)
     try:
+        if getattr(args, "allow_unsandboxed_code", False):
+            from evalkit.scoring.coding.isolation import allow_unsandboxed
+
+            allow_unsandboxed()
         if args.command == "run":
             return _cmd_run(args, console, ["evalkit", *argv])
         if args.command in ("show", "score"):
             with Store.existing(args.store) as store:
                 store.run(args.run_id)
                 if args.command == "score":
+                    _require_code_sandbox([rec.category for rec in store.suites(args.run_id)])
                     n = rescore_run(store, args.run_id)
                     console.print(f"re-scored {n} answers of run {args.run_id} from the store (no model called)")
                 _report(store, args.run_id, args.store, out)
             return 0
         if args.command == "compare":
             return _cmd_compare(args, console, out)
+        if args.command == "power":
+            return _cmd_power(args, out)
         if args.command == "fingerprint":
             return _cmd_fingerprint(args, out)
         if args.command == "nightly":
@@ -268,13 +367,7 @@ def main(argv: list[str] | None = None) -> int:
             return _cmd_gate(args, console, out)
         if args.command == "runs":
             with Store.existing(args.store) as store:
-                blessed: dict[str, list[str]] = {}
-                for b in store.blessings():
-                    blessed.setdefault(b.run_id, []).append(b.suite)
-                for r in store.runs():
-                    mark = f"  blessed: {','.join(blessed[r.run_id])}" if r.run_id in blessed else ""
-                    line = f"{r.run_id}  {r.status:<11} {r.endpoint:<28} {','.join(r.plan.suites)}{mark}"
-                    out.print(line, highlight=False)
+                _print_runs(store, out)
             return 0
         if args.command == "judge":
             with Store.existing(args.store) as store:
@@ -300,6 +393,9 @@ def main(argv: list[str] | None = None) -> int:
     except EvalkitError as err:
         _error(console, err)
         return err.exit_code
+    except BaseException as exc:  # a crash's traceback, printed by Python itself, shows no key either
+        scrub_exception(exc)
+        raise
     return 2
 
 

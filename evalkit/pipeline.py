@@ -27,11 +27,12 @@ from evalkit.calls.servers import keep_server_log
 from evalkit.errors import InputError
 from evalkit.inputs.endpoints import DEFAULT_ENDPOINTS_DIR, EndpointProfile, load_endpoint
 from evalkit.inputs.suites import DEFAULT_SUITES_DIR, LoadedSuite, load_suites
+from evalkit.interrupts import TermAsInterrupt
 from evalkit.records import CallRecord
 from evalkit.requests.build import build_request, request_hash
 from evalkit.requests.plan import RunPlan, WorkItem
 from evalkit.scoring.runner import LiveScorer, rescore_run
-from evalkit.store import RunRecord, Store, StoreWriter, SuiteRecord, now_iso
+from evalkit.store import RunLock, RunRecord, Store, StoreWriter, SuiteRecord, now_iso
 
 
 @dataclass
@@ -145,13 +146,24 @@ def work_items(store: Store, run_id: str, plan: RunPlan) -> Iterator[WorkItem]:
                 yield WorkItem(rec.name, case.id, repeat, request, digest_)
 
 
-async def _replay(store: Store, run_id: str, plan: RunPlan, console: Console, outcome: RunOutcome) -> None:
+async def _replay(
+    store: Store,
+    run_id: str,
+    plan: RunPlan,
+    console: Console,
+    outcome: RunOutcome,
+    lock: RunLock,
+    term: TermAsInterrupt,
+) -> None:
+    term.attach()
     profile = plan.endpoint
     finished = store.finished_keys(run_id)
     pending = [i for i in work_items(store, run_id, plan) if (i.suite, i.case_id, i.repeat) not in finished]
     outcome.skipped = outcome.planned - len(pending)
     session: dict[str, Any] = {"started_at": now_iso(), "pending": len(pending), "cache": plan.cache}
-    writer = StoreWriter(store.path)
+    if lock.taken_over is not None:  # the dead writer this session replaced, for the record
+        session["took_over_from"] = lock.taken_over.model_dump()
+    writer = StoreWriter(store.path, fence=lock.verify)
     scorer = LiveScorer(store, run_id, writer)
     served: list[dict[str, Any]] = []
     try:
@@ -197,29 +209,40 @@ async def _replay(store: Store, run_id: str, plan: RunPlan, console: Console, ou
 
 
 def replay(store: Store, run_id: str, console: Console | None = None) -> RunOutcome:
-    """Run (or finish) `run_id`; the run's status in the store says how it ended."""
+    """Run (or finish) `run_id`; the run's status in the store says how it ended.
+
+    The run's lock is held throughout: `RunLocked` (exit 2, nothing written or called) when another
+    live process is writing the run, a takeover when its writer is dead (see `store/lock.py`). SIGTERM
+    ends the run as Ctrl-C does: `interrupted`, `KeyboardInterrupt` to the caller (exit 130).
+    """
     console = console or Console(stderr=True)
     plan = store.run(run_id).plan
     plan.endpoint.require_key()
     planned = store.count_cases(run_id) * plan.repeats
     outcome = RunOutcome(run_id, "running", planned)
-    store.set_status(run_id, "running")
+    lock = RunLock.acquire(store.path, run_id)  # also marks the run running
+    if lock.taken_over is not None:
+        outcome.notes.append(f"took over the run from a dead writer ({lock.taken_over.describe()})")
+    status, finished = "failed", False
     try:
-        asyncio.run(_replay(store, run_id, plan, console, outcome))
+        with TermAsInterrupt() as term:
+            try:
+                asyncio.run(_replay(store, run_id, plan, console, outcome, lock, term))
+            except asyncio.CancelledError:
+                if not term.fired:
+                    raise
+                raise KeyboardInterrupt from None
+            rescore_run(store, run_id, only_missing=True)
+        # "finished" means every work item has an answer; infrastructure errors leave the run incomplete
+        # (exit 1), so an unattended job cannot mistake a run of timeouts for a result. `--resume` retries.
+        answered = len(store.finished_keys(run_id))
+        status, finished = ("finished" if answered >= planned else "incomplete"), True
     except KeyboardInterrupt:
-        store.set_status(run_id, "interrupted")
-        outcome.status = "interrupted"
+        status = "interrupted"
         raise
-    except BaseException:
-        store.set_status(run_id, "failed")
-        outcome.status = "failed"
-        raise
-    rescore_run(store, run_id, only_missing=True)
-    # "finished" means every work item has an answer; infrastructure errors leave the run incomplete
-    # (exit 1), so an unattended job cannot mistake a run of timeouts for a result. `--resume` retries.
-    answered = len(store.finished_keys(run_id))
-    outcome.status = "finished" if answered >= planned else "incomplete"
-    store.set_status(run_id, outcome.status, finished=True)
+    finally:
+        outcome.status = status
+        lock.finish(status, finished=finished)  # a no-op if the lock was taken over: the status is theirs
     return outcome
 
 

@@ -35,3 +35,10 @@ def test_mixed_pricing_is_rejected() -> None:
         Price(input_per_mtok=1.0, gpu_hour_usd=3.5, output_tokens_per_s=100)
     with pytest.raises(ValidationError):
         Price(gpu_hour_usd=3.5)
+
+
+def test_negative_token_counts_are_never_priced() -> None:
+    """Providers reject them as malformed answers (tests/test_faults.py); pricing refuses them too,
+    rather than returning a negative cost that would flatter an endpoint."""
+    with pytest.raises(ValueError, match="negative token counts"):
+        Price(input_per_mtok=1.0, output_per_mtok=2.0).cost(Usage(input_tokens=-5, output_tokens=3))

@@ -64,3 +64,31 @@ def test_a_retry_after_beyond_the_cap_gives_up_instead_of_stalling_the_run() -> 
     assert slept == []  # no day-long sleep
     assert outcome.error is not None and outcome.attempts == 1  # type: ignore[attr-defined]
     assert "86400 s, more than the profile's max_retry_after_s 300 s" in str(outcome.error)  # type: ignore[attr-defined]
+
+
+def test_an_attempt_that_never_completes_is_cut_by_its_deadline_and_retried() -> None:
+    """A dripping server never trips a per-read timeout; the deadline on the whole attempt does."""
+    attempts = 0
+
+    async def call() -> Generation:
+        nonlocal attempts
+        attempts += 1
+        if attempts == 1:
+            await asyncio.sleep(3600)  # would hold the call for an hour
+        return Generation(Response(text="ok"))
+
+    policy = RetryPolicy(max_attempts=3, base_s=0.0, max_s=0.0, attempt_timeout_s=0.05)
+    outcome = asyncio.run(call_with_retries(call, policy, rng=random.Random(0)))
+    assert outcome.generation is not None and outcome.attempts == 2
+
+
+def test_a_deadline_missed_on_every_attempt_is_a_timeout_infra_error() -> None:
+    async def call() -> Generation:
+        await asyncio.sleep(3600)
+        raise AssertionError("unreachable")
+
+    policy = RetryPolicy(max_attempts=2, base_s=0.0, max_s=0.0, attempt_timeout_s=0.05)
+    outcome = asyncio.run(call_with_retries(call, policy, rng=random.Random(0)))
+    assert outcome.generation is None and outcome.attempts == 2
+    assert outcome.error is not None and outcome.error.kind == "timeout" and outcome.error.retryable
+    assert "deadline of one attempt" in outcome.error.message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,13 @@ SETTINGS = cls.Settings(labels=LABELS, abstain_label="escalate")
         ("Label: escalate", "escalate", "tolerant"),
         ("The intent is order_status.", "order_status", "tolerant"),
         ("refund_request or order_status", cls.INVALID, "invalid"),  # two labels: no answer
+        ("order_status\nor maybe refund_request", cls.INVALID, "invalid"),  # a hedge on the next line
+        ("escalate\n\norder_status", cls.INVALID, "invalid"),
+        ("refund_request\nThe customer wants a refund, not a replacement.", "refund_request", "tolerant"),
+        ("not refund_request", cls.INVALID, "invalid"),  # a label named to rule it out
+        ("Do not escalate.", cls.INVALID, "invalid"),
+        ("It’s not order_status.", cls.INVALID, "invalid"),
+        ("No escalation needed: order_status", "order_status", "tolerant"),
         ("I would like to help you with that!", cls.INVALID, "invalid"),
         ("", cls.INVALID, "invalid"),
     ],
@@ -111,6 +119,32 @@ def test_metrics_equal_scikit_learn_on_the_same_labels() -> None:
     # escalate: predicted once correctly, once for an order_status case -> precision 1/2; recall 1/2
     assert (m.values["abstain_precision"], m.values["abstain_recall"]) == (0.5, 0.5)
     assert m.values["adversarial_pass_rate"] == 0.5
+
+
+def test_averaged_f1_the_gate_resamples_equals_scikit_learn() -> None:
+    """The gate recomputes macro-F1 thousands of times with the counting shortcut; it must be the very
+    figure `aggregate` reports and scikit-learn computes (absent labels, invalid answers, one-label runs)."""
+    labels = ["refund_request", "order_status", "escalate", "complaint", "cancel_order"]
+    settings = cls.Settings(labels=labels, abstain_label="escalate")
+    suite = make_suite("classification")
+    rng = random.Random(5)
+    for trial in range(40):
+        n = rng.randint(1, 60)
+        true_pool = labels[: rng.randint(1, len(labels))]
+        answers = [*labels, "no idea"]
+        items = []
+        for i in range(n):
+            case = make_case({"label": rng.choice(true_pool)}, case_id=f"t{trial}-{i}")
+            answer = case.expected["label"] if rng.random() < 0.6 else rng.choice(answers)
+            items.append(scored(case, cls.score(ctx(suite, case, answer), settings), category="classification"))
+        y_true = [i.detail.expected for i in items]
+        y_pred = [i.detail.predicted for i in items]
+        present = [x for x in labels if x in y_true or x in y_pred]
+        m = cls.aggregate(items, settings)
+        for average in ("macro", "micro", "weighted"):
+            want = f1_score(y_true, y_pred, labels=present, average=average, zero_division=0)
+            assert cls.averaged_f1(items, settings, average) == pytest.approx(want, abs=1e-12), (trial, average)
+            assert m.values[f"{average}_f1"] == pytest.approx(want, abs=1e-12)
 
 
 def test_no_answers_gives_undefined_metrics_not_zero() -> None:

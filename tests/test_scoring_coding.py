@@ -40,12 +40,61 @@ def make_suite(**scorer: Any) -> Suite:
     )
 
 
-def golden_case(case_id: str) -> Case:
-    for name in ("golden", "adversarial"):
-        for line in (ROOT / name / "coding.jsonl").read_text(encoding="utf-8").splitlines():
-            if line.strip() and json.loads(line)["id"] == case_id:
-                return Case.model_validate({**json.loads(line), "split": name})
-    raise KeyError(case_id)
+STOCK_TESTS = """\
+import pytest
+
+from inventory.stock import InsufficientStock, StockBook
+
+
+def test_remove_everything():
+    book = StockBook()
+    book.add("MUG-01", 5)
+    book.remove("MUG-01", 5)
+    assert book.level("MUG-01") == 0
+
+
+def test_remove_partial():
+    book = StockBook()
+    book.add("MUG-01", 5)
+    book.remove("MUG-01", 2)
+    assert book.level("MUG-01") == 3
+
+
+def test_remove_too_many():
+    book = StockBook()
+    book.add("MUG-01", 5)
+    with pytest.raises(InsufficientStock):
+        book.remove("MUG-01", 6)
+    assert book.level("MUG-01") == 5
+
+
+def test_remove_unknown_sku():
+    with pytest.raises(InsufficientStock):
+        StockBook().remove("NOPE", 1)
+"""
+STOCK_CASE = Case(
+    id="stock-remove",
+    input={"task": "remove() refuses the last units of a SKU"},
+    expected={"kind": "patch", "repo": "inventory", "tests": STOCK_TESTS, "allowed_files": ["inventory/stock.py"]},
+)
+"""A patch case pinned here rather than read from the generated suite, so these scorer tests keep their exact
+hidden tests whatever the suite's generator writes; the bug it fixes is planted in the real fixture."""
+
+AUDIT_CASE = Case(
+    id="audit-net-change",
+    input={"task": "net_change() adds up every SKU"},
+    expected={
+        "kind": "patch",
+        "repo": "inventory",
+        "tests": (
+            "from inventory.audit import AuditLog\n\n\ndef test_per_sku():\n    log = AuditLog()\n"
+            '    log.record("A-1", 5, "zoe")\n    log.record("B-2", -2, "adam")\n    log.record("A-1", -1, "mia")\n'
+            '    assert log.net_change("A-1") == 4 and log.net_change("B-2") == -2 and log.net_change("C-3") == 0\n'
+        ),
+        "allowed_files": ["inventory/audit.py"],
+    },
+    split="adversarial",
+)
 
 
 def fixture_assets() -> dict[str, dict[str, str]]:
@@ -115,7 +164,10 @@ def test_syntax_error_is_a_failed_run_not_an_extraction_failure() -> None:
     assert not d["extraction_failed"]
     assert d["extraction"]["method"] == "first_block"
     assert d["extraction"]["syntax_error"].startswith("expected ':'")
-    assert d["tests"]["passed"] == 0 and d["tests"]["errors"] == 1  # the collection error
+    # the module does not import: none of the 3 tests ran, and the collection error is the failure shown
+    assert d["tests"] == {"total": 3, "passed": 0, "failed": 0, "errors": 3, "skipped": 0}
+    assert d["failures"][0]["outcome"] == "error" and "SyntaxError" in d["failures"][0]["message"]
+    assert d["integrity"] == [] and d["report_error"] is None
 
 
 def test_infinite_loop_times_out() -> None:
@@ -124,7 +176,7 @@ def test_infinite_loop_times_out() -> None:
     assert not result.resolved
     assert result.detail["timed_out"]
     assert result.detail["killed_signal"] is not None
-    assert result.detail["tests"]["total"] == 0 and result.detail["report_error"]
+    assert result.detail["tests"]["passed"] == 0 and result.detail["report_error"]
     assert result.values["timed_out"] == 1.0 and result.values["test_pass_rate"] == 0.0
 
 
@@ -244,7 +296,7 @@ STOCK_FIX = """\
 
 ```
 """
-"""The correct fix for code-g-053; the blank context line lost its leading space, as model output often does."""
+"""The correct fix for STOCK_CASE; the blank context line lost its leading space, as model output often does."""
 
 LEDGER_FIX = """\
 ```diff
@@ -273,7 +325,7 @@ AUDIT_FIX = """\
  
      def users(self) -> list[str]:
 """
-"""code-a-003, as raw text with deliberately wrong hunk counts (git apply --recount fixes them)."""
+"""AUDIT_CASE's fix, as raw text with deliberately wrong hunk counts (git apply --recount fixes them)."""
 
 SMOKE_TEST_EDIT = """\
 --- a/tests/test_inventory_smoke.py
@@ -287,7 +339,7 @@ SMOKE_TEST_EDIT = """\
 
 
 def test_patch_from_golden_case_applies_and_passes() -> None:
-    result = run(golden_case("code-g-053"), STOCK_FIX, assets=fixture_assets())
+    result = run(STOCK_CASE, STOCK_FIX, assets=fixture_assets())
     assert result.resolved, result.detail
     d = result.detail
     assert d["kind"] == "patch" and d["applied"] and d["apply_method"] == "git" and d["apply_error"] is None
@@ -297,7 +349,7 @@ def test_patch_from_golden_case_applies_and_passes() -> None:
 
 def test_unfixed_behaviour_fails_the_hidden_tests() -> None:
     no_op = STOCK_FIX.replace("if qty > current:", "if qty >= current:  # unchanged")
-    result = run(golden_case("code-g-053"), no_op, assets=fixture_assets())
+    result = run(STOCK_CASE, no_op, assets=fixture_assets())
     assert result.detail["applied"]
     assert not result.resolved
     # only test_remove_everything exercises the bug
@@ -308,7 +360,7 @@ def test_unfixed_behaviour_fails_the_hidden_tests() -> None:
 def test_patch_touching_tests_is_flagged_even_when_tests_pass() -> None:
     # one fenced block holding the correct fix and an edit to a smoke test
     text = STOCK_FIX.rstrip().removesuffix("```") + SMOKE_TEST_EDIT + "```\n"
-    result = run(golden_case("code-g-053"), text, assets=fixture_assets())
+    result = run(STOCK_CASE, text, assets=fixture_assets())
     d = result.detail
     assert d["applied"]
     assert d["tests"]["passed"] == d["tests"]["total"] == 4
@@ -318,7 +370,7 @@ def test_patch_touching_tests_is_flagged_even_when_tests_pass() -> None:
 
 def test_patch_that_does_not_apply() -> None:
     stale = STOCK_FIX.replace("current = self._levels.get(sku, 0)", "current = self.levels.get(sku, 0)")
-    result = run(golden_case("code-g-053"), stale, assets=fixture_assets())
+    result = run(STOCK_CASE, stale, assets=fixture_assets())
     d = result.detail
     assert not result.resolved and not d["applied"] and d["apply_method"] is None
     assert "patch does not apply" in d["apply_error"]
@@ -329,26 +381,26 @@ def test_patch_that_does_not_apply() -> None:
 def test_patch_falls_back_to_gnu_patch_with_fuzz() -> None:
     # the first context line is misquoted: git apply refuses, `patch` applies it with fuzz
     fuzzy = STOCK_FIX.replace("         if qty <= 0:\n", "         if qty < 1:\n")
-    result = run(golden_case("code-g-053"), fuzzy, assets=fixture_assets())
+    result = run(STOCK_CASE, fuzzy, assets=fixture_assets())
     assert result.detail["applied"] and result.detail["apply_method"] == "patch"
     assert result.resolved, result.detail
 
 
 def test_raw_patch_with_wrong_hunk_counts_applies() -> None:
-    result = run(golden_case("code-a-003"), "Fixed it:\n\n" + AUDIT_FIX, assets=fixture_assets())
+    result = run(AUDIT_CASE, "Fixed it:\n\n" + AUDIT_FIX, assets=fixture_assets())
     assert result.resolved, result.detail
     assert result.detail["extraction"]["method"] == "raw"
 
 
 def test_patch_answer_without_a_diff_is_an_extraction_failure() -> None:
-    result = run(golden_case("code-g-053"), "Change >= to > in remove().", assets=fixture_assets())
+    result = run(STOCK_CASE, "Change >= to > in remove().", assets=fixture_assets())
     assert not result.resolved
     assert result.detail["extraction_failed"] and not result.detail["applied"]
 
 
 def test_missing_fixture_repo_is_an_input_error_not_a_model_failure() -> None:
     with pytest.raises(InputError, match="inventory"):
-        run(golden_case("code-g-053"), STOCK_FIX, assets={})
+        run(STOCK_CASE, STOCK_FIX, assets={})
 
 
 # --- the stored score: VALUES on every case, Detail round trip -------------------------------------
@@ -360,14 +412,14 @@ def test_missing_fixture_repo_is_an_input_error_not_a_model_failure() -> None:
         ("fn-add", fenced("def add(a, b):\n    return a + b\n")),  # resolved
         ("fn-add", fenced("def add(a, b)\n    return a + b\n")),  # syntax error: ran, collection error
         ("fn-add", "I'm sorry, I can't write that."),  # extraction failed, nothing ran
-        ("code-g-053", STOCK_FIX),  # applied and resolved
-        ("code-g-053", STOCK_FIX.replace("self._levels.get(sku, 0)", "self.levels.get(sku, 0)")),  # not applied
-        ("code-g-053", "Change >= to > in remove()."),  # no diff
+        ("stock-remove", STOCK_FIX),  # applied and resolved
+        ("stock-remove", STOCK_FIX.replace("self._levels.get(sku, 0)", "self.levels.get(sku, 0)")),  # not applied
+        ("stock-remove", "Change >= to > in remove()."),  # no diff
     ],
     ids=["fn-resolved", "fn-syntax-error", "fn-no-code", "patch-resolved", "patch-not-applied", "patch-no-diff"],
 )
 def test_score_carries_every_value_and_its_detail_round_trips(case_id: str, text: str) -> None:
-    case = ADD_CASE if case_id == "fn-add" else golden_case(case_id)
+    case = ADD_CASE if case_id == "fn-add" else STOCK_CASE
     result = run(case, text, assets=fixture_assets())
     assert result.is_scored and result.error is None and result.resolved is not None
     assert set(result.values) == {"resolved", *coding.VALUES}
@@ -415,7 +467,7 @@ def test_detail_fields_must_match_the_kind() -> None:
 
 def test_load_fixture_assets_reads_repos_and_skips_caches(tmp_path: Path) -> None:
     assets = fixture_assets()
-    assert sorted(assets) == ["inventory", "ledger"]
+    assert {"inventory", "ledger"} <= set(assets)
     assert "inventory/stock.py" in assets["inventory"] and "pytest.ini" in assets["ledger"]
     assert assets["inventory"]["inventory/stock.py"] == (
         ROOT / "golden/fixtures/coding/inventory/inventory/stock.py"
@@ -432,20 +484,27 @@ def test_load_fixture_assets_reads_repos_and_skips_caches(tmp_path: Path) -> Non
 
 
 def test_expectation_rules() -> None:
+    T = "def test_x():\n    pass\n"
     ok = coding.Expectation.model_validate(
-        {"kind": "patch", "repo": "inventory", "tests": "x = 1", "allowed_files": ["./inventory/a.py"]}
+        {"kind": "patch", "repo": "inventory", "tests": T, "allowed_files": ["./inventory/a.py"]}
     )
     assert ok.allowed_files == ["inventory/a.py"]
     bad: list[dict[str, Any]] = [
-        {"kind": "function", "tests": "x = 1"},  # no entry_point
-        {"kind": "function", "entry_point": "not an id", "tests": "x = 1"},
+        {"kind": "function", "tests": T},  # no entry_point
+        {"kind": "function", "entry_point": "not an id", "tests": T},
         {"kind": "function", "entry_point": "f", "tests": "def ("},  # tests must parse
-        {"kind": "function", "entry_point": "f", "tests": "x = 1", "repo": "inventory"},
-        {"kind": "patch", "repo": "inventory", "tests": "x = 1"},  # no allowed_files
-        {"kind": "patch", "repo": "inventory", "tests": "x = 1", "allowed_files": ["../etc/passwd"]},
-        {"kind": "patch", "tests": "x = 1", "allowed_files": ["a.py"]},
-        {"kind": "function", "entry_point": "f", "tests": "x = 1", "extra": True},
-        {"kind": "script", "tests": "x = 1"},
+        {"kind": "function", "entry_point": "f", "tests": T, "repo": "inventory"},
+        {"kind": "patch", "repo": "inventory", "tests": T},  # no allowed_files
+        {"kind": "patch", "repo": "inventory", "tests": T, "allowed_files": ["../etc/passwd"]},
+        {"kind": "patch", "tests": T, "allowed_files": ["a.py"]},
+        {"kind": "function", "entry_point": "f", "tests": T, "extra": True},
+        {"kind": "script", "tests": T},
+        {"kind": "function", "entry_point": "f", "tests": "x = 1"},  # no test pytest would collect
+        {
+            "kind": "function",
+            "entry_point": "f",
+            "tests": "import unittest\nclass TestF(unittest.TestCase):\n    def test_a(self):\n        pass\n",
+        },
     ]
     for raw in bad:
         with pytest.raises(ValidationError):
@@ -516,9 +575,9 @@ def _detail(kind: str, **fields: Any) -> coding.Detail:
 
 def _item(case_id: str, kind: str, split: str, repeat: int, resolved: bool, **detail: Any) -> Scored[coding.Detail]:
     expected: dict[str, Any] = (
-        {"kind": "function", "entry_point": "f", "tests": "x = 1"}
+        {"kind": "function", "entry_point": "f", "tests": "def test_f():\n    pass\n"}
         if kind == "function"
-        else {"kind": "patch", "repo": "r", "tests": "x = 1", "allowed_files": ["a.py"]}
+        else {"kind": "patch", "repo": "r", "tests": "def test_f():\n    pass\n", "allowed_files": ["a.py"]}
     )
     case = Case(id=case_id, input={}, expected=expected, split=split, tags=[kind, split])  # type: ignore[arg-type]
     typed = _detail(kind, **detail)
@@ -590,25 +649,13 @@ def test_aggregate_empty_and_single_repeat() -> None:
 
 # --- the real suite --------------------------------------------------------------------------------
 
-PERFECT_FUNCTIONS = {
-    "code-g-002": (
-        "def chunk(items: list, size: int) -> list[list]:\n"
-        "    if size < 1:\n"
-        "        raise ValueError('size must be at least 1')\n"
-        "    return [items[i : i + size] for i in range(0, len(items), size)]\n"
-    ),
-    "code-g-003": (
-        "def flatten(nested: list) -> list:\n"
-        "    out = []\n"
-        "    for item in nested:\n"
-        "        if isinstance(item, list):\n"
-        "            out.extend(flatten(item))\n"
-        "        else:\n"
-        "            out.append(item)\n"
-        "    return out\n"
-    ),
+PERFECT_PATCHES = {
+    "patch-inv-remove-last-units": STOCK_FIX,
+    "patch-led-opening-balance": LEDGER_FIX,
+    "patch-inv-audit-net-change": AUDIT_FIX,
 }
-PERFECT_PATCHES = {"code-g-053": STOCK_FIX, "code-g-062": LEDGER_FIX, "code-a-003": AUDIT_FIX}
+"""Hand-written fixes for three planted bugs, keyed by the generated suite's cluster of that bug: every case
+reporting the bug (golden or adversarial, with its own hidden tests) must accept them."""
 
 
 def test_real_suite_validates_and_gold_answers_resolve() -> None:
@@ -624,9 +671,10 @@ def test_real_suite_validates_and_gold_answers_resolve() -> None:
             assert exp.repo in assets
             assert exp.allowed_files and all(p in assets[exp.repo] for p in exp.allowed_files)
     assert kinds == {"function", "patch"}
-    cases = {c.id: c for c in loaded.cases}
-    answers = {cid: fenced(code) for cid, code in PERFECT_FUNCTIONS.items()} | PERFECT_PATCHES
-    for case_id, text in answers.items():
-        ctx = ScoreContext(loaded.suite, cases[case_id], Response(text=text, finish_reason="stop"), assets)
+    chosen = [c for c in loaded.cases if c.cluster in PERFECT_PATCHES]
+    assert {c.cluster for c in chosen} == set(PERFECT_PATCHES)
+    for case in chosen:
+        text = PERFECT_PATCHES[case.cluster or ""]
+        ctx = ScoreContext(loaded.suite, case, Response(text=text, finish_reason="stop"), assets)
         result = coding.score(ctx, settings)
-        assert result.resolved, (case_id, result.detail)
+        assert result.resolved, (case.id, result.detail)

@@ -21,6 +21,7 @@ from evalkit.scoring.summarization import (
     Expectation,
     Settings,
     aggregate,
+    escalation_reason,
     normalise,
     present_exactly,
     score,
@@ -181,6 +182,100 @@ def test_forbidden_strings_are_exact_and_decisive() -> None:
     assert run("A refund of $500.00.", expected).detail["forbidden_violations"] == ["500"]
     assert run("A refund of $1,500 or 5000.", expected).detail["forbidden_violations"] == []
     assert run("A refund; the team is disbanded.", expected).detail["forbidden_violations"] == ["disband"]
+
+
+# ------------------------------------------------------------------ forbidden claims (issue 12)
+
+CLAIMS_SOURCE = (
+    "Customer: my SoundCore 300 headphones crackle in the left ear. Also the boots from order BT-20566 "
+    "(£139) never came, so do I get a full refund and new boots?\n"
+    "Agent (Paula): I can't confirm warranty cover without proof of purchase, so nothing is approved yet; "
+    "the ticket stays open for 14 days. For the boots, the carrier investigation INV-33710 takes up to "
+    "8 business days, and I can't decide between a refund and a replacement before it ends.\n"
+    "Ola: Agent training is on 20 February. Later: the launch moves, so training moves to 13 March."
+)
+OPEN_FACT = {"id": "k1", "fact": "Warranty cover not confirmed", "must_include": [["not yet", "can't confirm"]]}
+APPROVED = {"claim": "The warranty claim was approved", "value": ["approved", "accepted", "granted"],
+            "context": [["claim", "warranty", "cover"]]}  # fmt: skip
+BOOTS = {"claim": "A full refund and new boots were agreed", "value": ["full refund"],
+         "context": [["agreed", "approved", "will receive", "issued", "offered"]]}  # fmt: skip
+TRAINING = {"claim": "Training on 20 February", "value": ["20 February", "February 20"], "context": [["training"]]}
+
+
+def claims_case(*forbidden: Any) -> dict[str, Any]:
+    return {"key_facts": [OPEN_FACT], "max_words": 80, "forbidden": list(forbidden)}
+
+
+def made(text: str, *forbidden: Any) -> list[str]:
+    return list(run(text, claims_case(*forbidden), source=CLAIMS_SOURCE).detail["forbidden_violations"])
+
+
+def test_invented_outcomes_fail_even_with_every_key_fact() -> None:
+    """sum-a-013 / sum-a-015 of the old suite: "claim approved" and "full refund and new boots" scored
+    resolved because no forbidden string covered them. A forbidden claim names the outcome, not a string."""
+    bad = run("Cover can't confirm yet. The warranty claim was approved.", claims_case(APPROVED), CLAIMS_SOURCE)
+    assert bad.detail["facts_covered"] == 1 and bad.detail["forbidden_violations"] == [APPROVED["claim"]]
+    assert not bad.resolved
+    assert made("Paula agreed to a full refund and new boots.", BOOTS) == [BOOTS["claim"]]
+    # The same words, negated, hedged or attributed to the customer's request, make no claim.
+    for text in (
+        "Warranty cover not yet confirmed; the claim has not been approved.",
+        "The claim can only be approved once proof of purchase arrives.",
+        "The claim is yet to be approved.",
+    ):
+        assert made(text, APPROVED) == [], text
+    for text in (
+        "The customer asked for a full refund and new boots; nothing agreed yet.",
+        "A full refund or new boots depends on the investigation, which has not agreed anything yet.",
+    ):
+        assert made(text, BOOTS) == [], text
+    fine = run("Warranty cover not yet confirmed; nothing approved, claim not yet approved.", claims_case(APPROVED),
+               source=CLAIMS_SOURCE)  # fmt: skip
+    assert fine.resolved and fine.detail["forbidden_qualified"] == [APPROVED["claim"]]
+
+
+def test_superseded_values_mentioned_as_superseded_pass() -> None:
+    """sum-a-006/007/008/010/017 of the old suite failed accurate "moved from X to Y" summaries, which
+    golden sum-g-017/034 wrote in exactly that form: a superseded value fails only when asserted."""
+    for text in (
+        "Agent training moved from 20 February to 13 March.",
+        "Agent training is on 13 March (was 20 February).",
+        "Training is 13 March, not 20 February.",
+        "The 20 February training was cancelled; training is now 13 March.",
+        "Training originally set for 20 February now happens on 13 March.",
+    ):
+        assert made(text, TRAINING) == [], text
+    for text in (
+        "Agent training is on 20 February.",
+        "Training was moved to 20 February.",
+        "Training on 20 February, moved from 13 March.",  # "moved from" points the other way
+    ):
+        assert made(text, TRAINING) == [TRAINING["claim"]], text
+    assert made("Launch on 20 February; training on 13 March.", TRAINING) == []  # said of something else
+    # A plain string is a claim with that one value: superseded mentions pass, assertions fail.
+    assert made("Training moved from 20 February to 13 March.", "20 February") == []
+    assert made("Training on 20 February.", "20 February") == ["20 February"]
+
+
+SPANISH = "Cliente: El pedido 88213 llegó roto. Agente (Andrés): Te devuelvo 4,95 € y el reemplazo llega el 9 de mayo."
+SPANISH_FACT = {"key_facts": [{"id": "k1", "fact": "4.95 refunded", "must_include": [["4,95", "4.95"]]}]}
+
+
+def test_a_summary_in_the_wrong_language_fails_when_the_suite_sets_one() -> None:
+    """sum-a-021..026 of the old suite accepted an all-Spanish summary although the prompt asks for English."""
+    spanish = "Andrés devuelve 4,95 € por el pedido 88213, que llegó roto, y el reemplazo llega el 9 de mayo."
+    english = "Andrés refunds 4,95 € for broken order 88213; the replacement arrives on 9 May."
+    bad = run(spanish, SPANISH_FACT, source=SPANISH, language="en")
+    assert bad.detail["facts_covered"] == 1 and bad.detail["language"] == "es"
+    assert not bad.detail["language_ok"] and not bad.resolved
+    assert bad.values["resolved"] == 0.0
+    assert escalation_reason(Detail.model_validate(bad.detail), Settings()) == "summary not in the required language"
+    good = run(english, SPANISH_FACT, source=SPANISH, language="en")
+    assert good.detail["language"] == "en" and good.resolved
+    assert run("4,95 € ok.", SPANISH_FACT, source=SPANISH, language="en").detail["language"] is None  # too little prose
+    assert run(spanish, SPANISH_FACT, source=SPANISH).resolved  # a suite that sets no language checks none
+    german = "Andrés erstattet 4,95 € für die kaputte Bestellung 88213, der Ersatz kommt am 9. Mai."
+    assert not run(german, SPANISH_FACT, source=SPANISH, language="en").detail["language_ok"]
 
 
 # ------------------------------------------------------------------ unsupported content

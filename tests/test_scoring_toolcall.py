@@ -204,22 +204,120 @@ def test_score_carries_every_value_and_a_detail_that_round_trips(
     assert (detail.count_ok is None) == (detail.mode == "no_call") == (detail.escalated is not None)
 
 
-def test_shipped_suite_gold_calls_score_resolved() -> None:
+REPLY_SETTINGS = tc.Settings(
+    escalation_tool="escalate_to_human",
+    reply_patterns={"order_id": r"order (id|number)", "amount": r"amount|how much"},
+    id_patterns=[r"\b[A-Z]{2}-\d{5}\b"],
+)
+
+
+def reply_case(
+    reply: dict[str, Any], message: str = "?", escalation: bool = False, **kw: Any
+) -> tuple[dict[str, Any], Any]:
+    expected = {"mode": "no_call", "calls": [], "escalation_acceptable": escalation, "reply": reply}
+    return expected, make_case(expected, **kw).model_copy(update={"input": {"q": message}})
+
+
+def reply_score(
+    reply: dict[str, Any], text: str, calls: list[ToolCall] | None = None, message: str = "?", **kw: Any
+) -> Score:
+    _, case = reply_case(reply, message, **kw)
+    return tc.score(ctx(SUITE, case, text, calls), REPLY_SETTINGS)
+
+
+def test_a_no_call_reply_must_ask_for_the_missing_field() -> None:
+    """The old scorer passed any text on a must-not-call case: not asking for the order id passed."""
+    ask = {"ask_for": ["order_id"]}
+    assert reply_score(ask, "Could you send me your order number?").resolved
+    r = reply_score(ask, "Thanks, I'll look into it right away.")
+    assert not r.resolved and r.detail["reply"]["missing_asks"] == ["order_id"]
+    r = reply_score(ask, "Your order number is on its way.")  # names the field but asks nothing
+    assert not r.resolved and r.detail["reply"]["no_question"]
+
+
+def test_a_reply_must_state_required_facts_and_no_forbidden_ones() -> None:
+    """A wrong fact passed before: now the figure the context gives is required, a contradicting one fails."""
+    facts = {"require": [r"\b30\b"], "forbid": [r"\b(60|90) days"]}
+    assert reply_score(facts, "You can return it within 30 days of delivery.").resolved
+    r = reply_score(facts, "You have 90 days to return it.")
+    assert not r.resolved and r.detail["reply"]["missing_required"] == [r"\b30\b"]
+    assert r.detail["reply"]["forbidden"] == [r"\b(60|90) days"]
+
+
+def test_an_off_topic_request_must_be_declined_not_answered() -> None:
+    """Writing the requested poem passed before."""
+    decline = {"decline": True, "forbid": [r"(?:[^\n]*\n){4,}"]}
+    assert reply_score(decline, "Sorry, I can only help with Larkspur orders.").resolved
+    poem = "Leaves of amber\ndrifting down\nautumn whispers\nover town\n"
+    r = reply_score(decline, poem)
+    assert not r.resolved and r.detail["reply"]["no_decline"] and r.detail["reply"]["forbidden"]
+    assert not reply_score(decline, "Sorry - but here goes:\n" + poem).resolved
+
+
+def test_an_invented_order_id_fails_a_reply_and_a_normalised_one_does_not() -> None:
+    assert not reply_score({}, "I've checked OR-10472: it shipped.", message="my order number is 10472").resolved
+    assert reply_score({}, "I've checked OR-10472: it shipped.", message="where is or 10472").resolved
+    r = reply_score({}, "Is it WB-55555?", message="where is OR-12345")
+    assert r.detail["reply"]["invented_ids"] == ["WB-55555"]
+
+
+def test_an_acceptable_hand_over_replaces_the_reply_and_a_call_is_still_wrong() -> None:
+    hand_over = [call("escalate_to_human", {"reason": "outage", "priority": "normal"})]
+    r = reply_score({"ask_for": ["order_id"]}, "", hand_over, escalation=True)
+    assert r.resolved and r.detail["escalated"] and r.detail["reply"] is None
+    assert not reply_score({"ask_for": ["order_id"]}, "", hand_over).resolved
+    r = reply_score(
+        {"ask_for": ["order_id"]}, "Could you send your order id?", [call("lookup_order", {"order_id": "OR-1"})]
+    )
+    assert not r.resolved and r.detail["reply"] is None
+
+
+def test_reply_checks_are_validated() -> None:
+    with pytest.raises(ValueError, match="must-not-call"):
+        tc.Expectation.model_validate({**REFUND, "reply": {"ask_for": ["order_id"]}})
+    with pytest.raises(ValueError, match="invalid regular expression"):
+        tc.Expectation.model_validate({"mode": "no_call", "reply": {"require": ["(unclosed"]}})
+    with pytest.raises(ValueError, match="invalid regular expression"):
+        tc.Settings(reply_patterns={"order_id": "[oops"})
+    with pytest.raises(ValueError, match="does not define"):
+        reply_score({"ask_for": ["postcode"]}, "What's your postcode?")
+    with pytest.raises(ValueError, match="does not define"):  # when the suite loads, with its settings
+        tc.Expectation.model_validate(
+            {"mode": "no_call", "reply": {"ask_for": ["postcode"]}}, context={"settings": REPLY_SETTINGS}
+        )
+
+
+def test_irrelevance_is_the_call_decision_and_reply_accuracy_the_text() -> None:
+    items = []
+    answers = [
+        ("Could you send your order number?", []),
+        ("Done!", []),
+        ("", [call("lookup_order", {"order_id": "OR-1"})]),
+    ]
+    for i, (text, calls) in enumerate(answers):
+        _, case = reply_case({"ask_for": ["order_id"]}, case_id=f"c{i}")
+        items.append(scored(case, tc.score(ctx(SUITE, case, text, calls), REPLY_SETTINGS), category="toolcall"))
+    values = tc.aggregate(items, REPLY_SETTINGS).values
+    assert values["irrelevance"] == pytest.approx(2 / 3)
+    assert values["reply_accuracy"] == pytest.approx(1 / 2)
+    assert values["tool_call_accuracy"] == pytest.approx(1 / 3)
+
+
+def test_the_shipped_suite_needs_the_state_of_a_us_address() -> None:
+    """change_address had no state field: a US address changed without its state passed."""
     loaded = load_suite(Path(__file__).resolve().parents[1] / "suites" / "toolcall.yaml")
     settings = tc.Settings.model_validate(loaded.suite.scorer)
-    assert sum(c.split == "golden" for c in loaded.cases) >= 60
-    assert sum(c.split == "adversarial" for c in loaded.cases) >= 25
-    for case in loaded.cases:
-        exp = tc.Expectation.model_validate(case.expected)
-        calls = [
-            call(
-                c.name,
-                {
-                    **{k: v[0] for k, v in c.args.items()},
-                    **{k: (v[0] if v else "free text") for k, v in c.optional_args.items()},
-                },
-                i,
-            )
-            for i, c in enumerate(exp.calls)
-        ]
-        assert tc.score(ctx(loaded.suite, case, "Sure.", calls), settings).resolved, case.id
+    (tool,) = [t for t in loaded.suite.tools if t.name == "change_address"]
+    assert "state" in tool.parameters["properties"]
+    case = next(
+        c for c in loaded.cases
+        if c.expected["calls"] and c.expected["calls"][0]["args"].get("country") == ["US"]
+        and c.expected["calls"][0]["args"].get("state")
+    )  # fmt: skip
+    gold = {k: v[0] for k, v in case.expected["calls"][0]["args"].items()}
+    assert tc.score(ctx(loaded.suite, case, "", [call("change_address", gold)]), settings).resolved
+    stateless = {k: v for k, v in gold.items() if k != "state"}
+    assert not tc.score(ctx(loaded.suite, case, "", [call("change_address", stateless)]), settings).resolved
+    spelled = {**gold, "state": "Oregonia"}
+    r = tc.score(ctx(loaded.suite, case, "", [call("change_address", spelled)]), settings)
+    assert not r.resolved and r.detail["pairs"][0]["schema_errors"]

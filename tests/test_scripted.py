@@ -112,3 +112,16 @@ def test_an_unregistered_kind_is_a_clear_error() -> None:
     profile = EndpointProfile.model_construct(name="x", kind="carrier-pigeon", model="m")
     with pytest.raises(InputError, match="no provider for kind 'carrier-pigeon'"):
         make_provider(profile)
+
+
+def test_a_scripted_answer_with_negative_usage_is_a_fault_like_a_live_one(project: Project) -> None:
+    """The scripted provider applies the live providers' rule: negative token counts are a malformed
+    response (retried, then an infrastructure error), never a negative cost."""
+    project.write_suite(n=1)
+    write_script(project, [{"case_id": "tickets-g-000", "text": "refund", "usage": {"input_tokens": -4}}])
+    assert main(["run", "--suite", "tickets", "--endpoint", "canned"]) == 1
+    with Store.existing(project.store) as store:
+        (run,) = store.runs()
+        (call,) = store.calls(run.run_id)
+    assert (call.status, call.error_kind, call.attempts, call.cost_usd) == ("infra_error", "malformed", 3, 0.0)
+    assert "negative token counts (input_tokens -4)" in (call.error_message or "")

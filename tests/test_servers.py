@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -264,3 +265,78 @@ def test_vllm_profile_attaches_to_a_running_llama_cpp_server(project: Project, m
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=10)
+
+
+DYING_SERVER = """#!{python}
+# A `vllm serve` stand-in that crashes mid-run as llama.cpp did on a tool schema: after DIE_AFTER chat
+# answers, the next chat request logs a fatal line and the process exits 3 with the request unanswered.
+import os, sys
+sys.path.insert(0, {repo!r})
+from tests.fakeserver import FakeLLMServer, Reply
+
+args = sys.argv[1:]
+server = FakeLLMServer(port=int(args[args.index("--port") + 1]))
+server.models = [{{"id": args[args.index("--served-model-name") + 1]}}]
+server.health = 200
+die_after = int(os.environ["STANDIN_DIE_AFTER"])
+answered = 0
+
+
+def reply(path, body):
+    global answered
+    if answered >= die_after:
+        print("llama_grammar_parser: failed to parse grammar: unknown escape \\\\d in tool schema", flush=True)
+        os._exit(3)
+    answered += 1
+    return Reply(text="refund")
+
+
+server.script(reply)
+print("stand-in server: ready", flush=True)
+server.httpd.serve_forever()
+"""
+
+
+def test_a_launched_server_that_dies_mid_run_stops_the_run_with_its_log_tail(
+    project: Project, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bin_dir = project.root / "bin"
+    bin_dir.mkdir()
+    exe = bin_dir / "vllm"
+    exe.write_text(DYING_SERVER.format(python=sys.executable, repo=str(REPO)))
+    exe.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("STANDIN_DIE_AFTER", "3")
+    project.write_endpoint(
+        "vllm-dies",
+        kind="vllm",
+        tier="self-hosted",
+        model="served-name",
+        base_url=f"http://127.0.0.1:{free_port()}/v1",  # nothing there: evalkit launches the stand-in
+        stream=False,
+        concurrency=1,
+        backoff_base_s=0.5,  # the crash is seen long before a retry of the call in flight
+        backoff_max_s=1.0,
+        launch={"model_path": "org/checkpoint", "startup_timeout_s": 30},
+    )
+    n = 20
+    project.write_suite(n=n)
+    assert main(["run", "--suite", "tickets", "--endpoint", "vllm-dies"]) == 1
+    err = capsys.readouterr().err
+    assert "vllm server exited during the run with exit code 3" in err
+    assert "failed to parse grammar" in err  # the log's last lines come with the error
+    assert "resume with: evalkit run --resume" in err
+    with Store.existing(project.store) as store:
+        (run,) = store.runs()
+        statuses = Counter(c.status for c in store.calls(run.run_id))
+    # the run stopped at the crash: the 3 answers kept, at most the call in flight recorded as an
+    # infrastructure error, instead of all 17 remaining cases burnt as "connection" errors
+    assert statuses["ok"] == 3 and statuses["infra_error"] <= 1
+    assert run.status == "failed" and run.owner is None
+    assert "failed to parse grammar" in (project.root / "reports" / run.run_id / "server.log").read_text()
+
+    monkeypatch.setenv("STANDIN_DIE_AFTER", str(n))  # the server fixed: the run resumes and finishes
+    assert main(["run", "--resume", run.run_id]) == 0
+    with Store.existing(project.store) as store:
+        assert [c.status for c in store.calls(run.run_id)] == ["ok"] * n
+        assert store.run(run.run_id).status == "finished"

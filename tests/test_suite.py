@@ -169,7 +169,11 @@ def csv_suite(project: Project) -> Path:
         "path": "../golden/export.csv",
         "mapping": {"id": "ticket_id", "input.ticket": "body", "expected.label": "intent"},
     }
-    return project.write_suite(n=0, cases={"use_default_files": False, "sources": [source]})
+    return project.write_suite(
+        n=0,
+        cases={"use_default_files": False, "sources": [source]},
+        scorer={"labels": ["refund", "refund_request", "order_status", "cancel_order", "other"]},
+    )
 
 
 def test_cases_from_a_csv_source_with_column_mapping(project: Project) -> None:
@@ -220,6 +224,7 @@ def test_cases_from_parquet_with_json_columns(project: Project) -> None:
     ).to_parquet(project.root / "adversarial" / "prod.parquet")
     path = project.write_suite(
         n=1,
+        scorer={"labels": ["refund", "refund_request", "order_status", "cancel_order", "other"]},
         cases={
             "sources": [
                 {

@@ -17,6 +17,7 @@ from evalkit.calls.providers import CallError, make_provider
 from evalkit.calls.servers import endpoint_server
 from evalkit.errors import EndpointError
 from evalkit.inputs.endpoints import EndpointProfile
+from evalkit.redaction import redact_data
 from evalkit.requests.plan import WorkItem
 
 
@@ -42,7 +43,8 @@ async def call_endpoint(
         provider = make_provider(profile, base_url)
         try:
             try:
-                server = await provider.describe()
+                # redacted: a vLLM config dump can hold its own --api-key, and this goes into the manifest
+                server = redact_data(await provider.describe())
             except CallError as err:
                 raise EndpointError(
                     f"endpoint {profile.name!r} at {base_url or profile.base_url} is not usable: {err}"

@@ -106,7 +106,11 @@ async def execute(
     explicit opt-in to reuse.
     """
     policy = RetryPolicy(
-        profile.max_attempts, profile.backoff_base_s, profile.backoff_max_s, profile.max_retry_after_s
+        profile.max_attempts,
+        profile.backoff_base_s,
+        profile.backoff_max_s,
+        profile.max_retry_after_s,
+        attempt_timeout_s=profile.timeout_s,  # a total deadline per attempt, not only per read
     )
     rng = rng or random.Random()
 

@@ -47,6 +47,7 @@ from evalkit.calls.servers import (
 from evalkit.errors import EndpointError
 from evalkit.inputs.endpoints import EndpointProfile
 from evalkit.inputs.identity import digest
+from evalkit.redaction import redact_data
 
 # --- local: the GGUF header ----------------------------------------------------------------------
 
@@ -364,7 +365,7 @@ async def fingerprint_endpoint(profile: EndpointProfile) -> dict[str, Any]:
     async with endpoint_server(profile) as base_url:
         provider = make_provider(profile, base_url)
         try:
-            server = await provider.describe()
+            server = redact_data(await provider.describe())
         except CallError as err:
             raise EndpointError(
                 f"endpoint {profile.name!r} at {base_url or profile.base_url} is not usable: {err}"

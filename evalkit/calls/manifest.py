@@ -1,7 +1,7 @@
 """Run provenance: what ran, against what, with which code, and what the server said it was.
 
 The endpoint profile is stored as given (it names the key's variable, never the key), so a manifest
-can be shared in a sign-off report.
+can be shared in a sign-off report; whatever else it holds (the command line, say) is redacted too.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from evalkit.inputs.endpoints import EndpointProfile
+from evalkit.redaction import redact_data
 
 _PACKAGES = ("evalkit", "openai", "anthropic", "llama_cpp_python", "vllm")
 
@@ -39,7 +40,7 @@ def git_commit(cwd: Path | None = None) -> dict[str, Any] | None:
 
 
 def build_manifest(profile: EndpointProfile, suites: list[dict[str, Any]], argv: list[str]) -> dict[str, Any]:
-    return {
+    manifest: dict[str, Any] = {
         "evalkit_version": _version("evalkit"),
         "packages": {p: v for p in _PACKAGES if (v := _version(p)) is not None},
         "python": sys.version.split()[0],
@@ -51,3 +52,4 @@ def build_manifest(profile: EndpointProfile, suites: list[dict[str, Any]], argv:
         "server": None,
         "sessions": [],
     }
+    return redact_data(manifest)

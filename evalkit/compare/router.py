@@ -23,7 +23,7 @@ SCHEMA = "evalkit.router-policy/1"
 ESCALATE_WHEN: dict[str, list[str]] = {
     "classification": ["no valid label in the answer", "the answer is the abstain/escalate label"],
     "extraction": ["no JSON record in the answer", "the record violates the output schema"],
-    "summarization": ["empty summary", "summary breaks the required format"],
+    "summarization": ["empty summary", "summary breaks the required format", "summary not in the required language"],
     "coding": ["no code or diff in the answer"],
     "toolcall": [
         "unparseable tool-call arguments or a call written as text",

@@ -83,11 +83,19 @@ def _validate_case(raw: Any, path: Path, line: int, split: Split) -> Case:
 def read_jsonl(path: Path, split: Split) -> Iterator[tuple[int, Case]]:
     """Yield (line number, case); blank lines are allowed, anything else must be a case."""
     try:
-        handle = path.open(encoding="utf-8")
+        handle = path.open("rb")  # bytes: a bad byte is reported on its own line, not as a traceback
     except FileNotFoundError:
         raise InputError("case file not found", path) from None
+    except OSError as exc:
+        raise InputError(f"cannot read case file: {exc.strerror}", path) from None
     with handle:
-        for lineno, text in enumerate(handle, start=1):
+        for lineno, data in enumerate(handle, start=1):
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"not UTF-8 text: byte 0x{data[exc.start]:02x} at column {exc.start + 1}", path, lineno
+                ) from None
             if not text.strip():
                 continue
             try:
@@ -131,7 +139,14 @@ def read_source(source: CaseSource, base: Path) -> Iterator[tuple[int, Case]]:
                 if field in ("tags",) and isinstance(value, str):
                     value = [t for t in value.split(",") if t]
                 if field in ("expected", "input") and isinstance(value, str):
-                    value = json.loads(value)
+                    try:
+                        value = json.loads(value)
+                    except json.JSONDecodeError as exc:
+                        raise InputError(
+                            f"row {index + 1}: column {column!r} must hold a JSON object for {field}: {exc.msg}",
+                            where,
+                            field=field,
+                        ) from None
                 _set_path(raw, field, value)
             raw.setdefault("expected", {})
         else:

@@ -9,12 +9,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from evalkit.errors import InputError
 from evalkit.inputs.files import load_yaml_model
 from evalkit.inputs.pricing import Price
+from evalkit.redaction import register_key_variable
 
 Tier = Literal["frontier", "hosted", "self-hosted"]
 Kind = Literal["openai", "anthropic", "openai-compatible", "vllm", "local", "scripted"]
@@ -83,6 +85,8 @@ class EndpointProfile(BaseModel):
     sampling: Sampling = Field(default_factory=Sampling)
     concurrency: int = Field(default=4, ge=1, le=1024)
     timeout_s: float = Field(default=120.0, gt=0)
+    """The deadline of one whole attempt (connect, wait, every streamed chunk), and the read timeout: a
+    server dripping bytes never trips a read timeout, so the deadline is what bounds a call."""
     connect_timeout_s: float = Field(default=10.0, gt=0)
     max_attempts: int = Field(default=5, ge=1, le=20)
     backoff_base_s: float = Field(default=1.0, ge=0)
@@ -105,6 +109,23 @@ class EndpointProfile(BaseModel):
     launch: LocalServer | None = None
     notes: str = ""
 
+    @field_validator("base_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        """A malformed URL must fail here, as bad input, not later as a connection error of a run."""
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"base_url must be an http(s) URL with a host, got {value!r}")
+        try:
+            parts.port  # noqa: B018 - raises on a non-numeric or out-of-range port
+        except ValueError as exc:
+            raise ValueError(f"base_url has a bad port: {exc}") from None
+        if any(ch.isspace() for ch in value):
+            raise ValueError(f"base_url may not contain whitespace, got {value!r}")
+        return value
+
     @model_validator(mode="after")
     def _check(self) -> EndpointProfile:
         if self.kind in ("openai-compatible", "vllm") and not self.base_url:
@@ -113,6 +134,9 @@ class EndpointProfile(BaseModel):
             raise ValueError(f"kind {self.kind!r} needs api_key_env (the name of the key's variable)")
         if (self.kind == "scripted") != (self.script is not None):
             raise ValueError("kind 'scripted' needs a script file, and only it takes one")
+        # Any profile evalkit reads (from a file, or from the store on --resume) makes its key's value a
+        # secret to mask in everything printed or stored, before anything could print or store it.
+        register_key_variable(self.api_key_env)
         return self
 
     def wire_settings(self) -> dict[str, Any]:

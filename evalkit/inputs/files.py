@@ -47,6 +47,46 @@ def field_name(loc: Sequence[int | str]) -> str:
     return out
 
 
+MAX_YAML_NODES = 200_000
+"""Nodes a YAML file may expand to once aliases are followed. Aliases are shared in the composed tree
+but copied in the loaded data (and in every snapshot stored with a run), so a kilobyte of nested
+anchors (a "billion laughs") would otherwise become gigabytes; real suites stay far below this."""
+
+
+def _expanded_size(root: yaml.Node, path: Path) -> int:
+    """Node count with every alias expanded, computed on the shared tree (memoised, never expanded)."""
+    sizes: dict[int, int] = {}
+    order: list[yaml.Node] = []
+    stack: list[yaml.Node] = [root]
+    while stack:  # iterative post-order: a deeply nested file must not hit Python's recursion limit
+        node = stack.pop()
+        if id(node) in sizes:
+            continue
+        sizes[id(node)] = -1
+        order.append(node)
+        stack.extend(_children(node))
+    for node in reversed(order):
+        total = 1 + sum(sizes[id(child)] for child in _children(node))
+        if total > MAX_YAML_NODES:
+            line = node.start_mark.line + 1
+            raise InputError(
+                f"YAML expands to more than {MAX_YAML_NODES} nodes once its aliases are followed "
+                "(nested anchors); write the content out or split the file",
+                path,
+                line,
+            )
+        sizes[id(node)] = total
+    return sizes[id(root)]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
 def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
     """Parse a YAML file, returning the data and its node tree for line lookups."""
     try:
@@ -57,6 +97,8 @@ def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
         raise InputError(f"cannot read file: {exc}", path) from None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+        if node is not None:
+            _expanded_size(node, path)  # before safe_load, which would build the expansion
         data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

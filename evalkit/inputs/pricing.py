@@ -43,6 +43,11 @@ class Price(BaseModel):
         return self.output_per_mtok or 0.0
 
     def cost(self, usage: Usage) -> float:
+        """Dollars for one call. Negative token counts are refused, never priced: the providers reject
+        them as a malformed response (a retried infrastructure fault) before a Usage is made, so one
+        reaching here is a bug, and a negative cost would silently flatter an endpoint."""
+        if min(usage.input_tokens, usage.cached_input_tokens, usage.output_tokens) < 0:
+            raise ValueError(f"negative token counts cannot be priced: {usage.model_dump()}")
         if self.gpu_hour_usd is not None:
             return usage.output_tokens * self.effective_output_per_mtok() / 1e6
         p_in = self.input_per_mtok or 0.0

@@ -48,11 +48,13 @@ def check_scorer_settings(suite: Suite, spec: ScorerSpec, path: Path, node: yaml
     return settings
 
 
-def check_expectations(spec: ScorerSpec, positioned: list[tuple[Path, int, Case]]) -> None:
+def check_expectations(spec: ScorerSpec, positioned: list[tuple[Path, int, Case]], settings: BaseModel) -> None:
+    """Every expectation against its schema *and* the suite's scorer settings (passed as validation
+    context): a gold label the scorer cannot output is a case that can never resolve, so it is bad input."""
     model: Any = spec.expectation
     for file, line, case in positioned:
         try:
-            model.model_validate(case.expected)
+            model.model_validate(case.expected, context={"settings": settings})
         except ValidationError as exc:
             raise validation_error(exc, file, line=line, prefix=("expected",)) from None
 
@@ -63,7 +65,7 @@ def check_suite(
     """Validate scorer settings and every expectation; returns the suite's assets (coding fixtures)."""
     spec = scorer_for(suite.category)
     settings = check_scorer_settings(suite, spec, path, node)
-    check_expectations(spec, positioned)
+    check_expectations(spec, positioned, settings)
     assets = spec.load_assets(path, settings) if spec.load_assets else {}
     if spec.missing_asset is not None:
         for file, line, case in positioned:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
 from evalkit.records import Score
@@ -46,6 +47,16 @@ class Expectation(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     label: str
+
+    @field_validator("label")
+    @classmethod
+    def _known_label(cls, value: str, info: ValidationInfo) -> str:
+        """Checked when the suite loads (its settings are the context): a label outside `scorer.labels`
+        can never be answered, so the case could never resolve."""
+        settings = (info.context or {}).get("settings")
+        if isinstance(settings, Settings) and value not in settings.labels:
+            raise ValueError(f"label {value!r} is not one of scorer.labels ({', '.join(settings.labels)})")
+        return value
 
 
 class Settings(BaseModel):
@@ -115,15 +126,36 @@ def parse_label(text: str, settings: Settings) -> tuple[str, ParseHow]:
     first = _canon(lines[0]) if lines else ""
     canon_labels = {_canon(label): label for label in settings.labels}
     if first in canon_labels:
-        return canon_labels[first], "tolerant"
+        # A second answer on a later line ("order_status\nor maybe refund_request") is a hedge, not a label.
+        rest = lines[1:]
+        tokens = set(re.findall(r"[a-z0-9_]+", "\n".join(rest).casefold()))
+        second = {canon_labels[c] for c in map(_canon, rest) if c in canon_labels}
+        second |= {label for label in settings.labels if "_" in label and label in tokens}
+        second.discard(canon_labels[first])
+        return (INVALID, "invalid") if second else (canon_labels[first], "tolerant")
     # A single label named somewhere in a short answer ("The intent is order_status.").
     words = set(re.findall(r"[a-z0-9_]+", re.sub(r"[\s\-]+", "_", raw.casefold()))) | set(
         re.findall(r"[a-z0-9_]+", raw.casefold())
     )
     found = {label for canon, label in canon_labels.items() if canon in words}
     if len(found) == 1 and len(raw) <= 200:
-        return found.pop(), "tolerant"
+        label = found.pop()
+        return (INVALID, "invalid") if _negated(raw, label) else (label, "tolerant")
     return INVALID, "invalid"
+
+
+_NEGATION = (
+    r"(?:not|no|never|isn't|is not|aren't|don't|do not|doesn't|does not|shouldn't|should not|won't|rather than|"
+    r"instead of|anything but|other than|except)"
+)
+
+
+def _negated(text: str, label: str) -> bool:
+    """`not refund_request`, `Don't escalate`, `It's not a complaint`: naming a label to rule it out is not
+    answering it (the tolerant reading used to credit exactly the label the model rejected)."""
+    spelled = r"[\s_\-]+".join(map(re.escape, label.casefold().split("_")))
+    filler = r"(?:(?:a|an|the|to|be|as|it|this|that|is)\W+){0,2}"
+    return re.search(rf"\b{_NEGATION}\W+{filler}{spelled}\b", text.casefold().replace("\u2019", "'")) is not None
 
 
 def score(ctx: ScoreContext, settings: Settings) -> Score:
@@ -153,13 +185,31 @@ def _averaged(y_true: list[str], y_pred: list[str], labels: list[str], average: 
 
 
 def averaged_f1(items: Sequence[Scored[Detail]], settings: Settings, average: str) -> float | None:
-    """One averaged F1 alone, exactly as `aggregate` computes it: the gate recomputes the suite metric
-    on thousands of bootstrap resamples and needs it without the tables."""
+    """One averaged F1 alone, with scikit-learn's definitions as `aggregate` uses them (labels that occur,
+    zero_division=0; tests/test_scoring_classification.py checks the two agree): the gate recomputes the
+    suite metric on thousands of bootstrap resamples, where scikit-learn's input validation (~45 ms a call
+    on 600 string labels) made one classification gate take minutes. Counting is enough: per label F1 is
+    2·tp / (2·tp + fp + fn)."""
     if not items:
         return None
-    y_true = [i.detail.expected for i in items]
-    y_pred = [i.detail.predicted for i in items]
-    return float(_averaged(y_true, y_pred, list(settings.labels), average)[2])
+    details = [i.detail for i in items]
+    expected, predicted = [d.expected for d in details], [d.predicted for d in details]
+    true, pred = Counter(expected), Counter(predicted)
+    hits = Counter(e for e, p in zip(expected, predicted, strict=True) if e == p)
+    present = [label for label in settings.labels if true[label] or pred[label]]
+
+    def f1(tp: int, n_true: int, n_pred: int) -> float:
+        return 2 * tp / (n_true + n_pred) if n_true + n_pred else 0.0
+
+    if average == "micro":
+        return f1(sum(hits[x] for x in present), sum(true[x] for x in present), sum(pred[x] for x in present))
+    scores = [f1(hits[x], true[x], pred[x]) for x in present]
+    if average == "macro":
+        return sum(scores) / len(scores) if scores else 0.0
+    if average == "weighted":
+        support = sum(true[x] for x in present)
+        return sum(s * true[x] for s, x in zip(scores, present, strict=True)) / support if support else 0.0
+    raise ValueError(f"unknown average {average!r}")
 
 
 def escalation_reason(detail: Detail, settings: Settings) -> str | None:

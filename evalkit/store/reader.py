@@ -23,8 +23,10 @@ from evalkit.inputs.cases import Case
 from evalkit.inputs.suites import Suite
 from evalkit.records import CallRecord, Judgement, ScoreRecord
 from evalkit.requests.plan import RunPlan
+from evalkit.store.lock import RunOwner, run_state
 from evalkit.store.rows import (
     CALL_COLUMNS,
+    INSERT_SCORE,
     JUDGEMENT_COLUMNS,
     SCORE_COLUMNS,
     call_record,
@@ -63,6 +65,27 @@ class RunRecord(BaseModel):
     """Hash of everything that makes the endpoint answer as it does (None for migrated runs)."""
     plan: RunPlan
     manifest: dict[str, Any]
+    owner: RunOwner | None = None
+    """The process holding the run's lock, or the last one if it died holding it (None: nobody)."""
+
+    def state(self) -> str:
+        """The status as seen from here, now: a "running" run whose writer is gone reads "dead"."""
+        return run_state(self.status, self.owner)
+
+
+class CallAttempt(BaseModel):
+    """One stored outcome of a work item. A resume replaces an infrastructure error's row with the new
+    outcome; the replaced row is kept, with its attempts, error and timing, as a superseded attempt."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    call: CallRecord
+    superseded_at: str | None = None
+    """When a later session replaced this outcome; None for the current one (what `calls()` returns)."""
+
+    @property
+    def current(self) -> bool:
+        return self.superseded_at is None
 
 
 class Blessing(BaseModel):
@@ -89,6 +112,10 @@ class SuiteRecord(BaseModel):
 
 
 _RUN_COLUMNS = "run_id, created_at, finished_at, status, endpoint, endpoint_identity, plan_json, manifest_json"
+_RUN_SELECT = (
+    "SELECT " + ", ".join(f"r.{c}" for c in _RUN_COLUMNS.split(", ")) + ", l.pid, l.host, l.acquired_at, "
+    "l.heartbeat_at FROM runs r LEFT JOIN run_locks l ON l.run_id = r.run_id"
+)
 
 
 class Store:
@@ -96,7 +123,10 @@ class Store:
 
     def __init__(self, path: Path = DEFAULT_STORE) -> None:
         self.path = path
-        self._conn = connect(path)
+        try:
+            self._conn = connect(path)
+        except sqlite3.DatabaseError as exc:  # a text file, a truncated copy, another program's database
+            raise InputError(f"not an evalkit store (SQLite says: {exc})", path) from None
 
     @classmethod
     def existing(cls, path: Path) -> Store:
@@ -172,25 +202,25 @@ class Store:
             c.executemany("INSERT INTO cases VALUES (?,?,?,?,?,?)", rows)
 
     def run(self, run_id: str) -> RunRecord:
-        row = self._conn.execute(f"SELECT {_RUN_COLUMNS} FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+        row = self._conn.execute(f"{_RUN_SELECT} WHERE r.run_id = ?", (run_id,)).fetchone()
         if row is None:
             raise RunNotFound(f"no run {run_id!r} in {self.path}")
         return _run_record(row)
 
     def runs(self, *, endpoint_identity: str | None = None, input_hash: str | None = None) -> list[RunRecord]:
         """Stored runs, oldest first; optionally those of one endpoint identity or one suite input hash."""
-        sql = f"SELECT {_RUN_COLUMNS} FROM runs"
+        sql = _RUN_SELECT
         where: list[str] = []
         args: list[str] = []
         if endpoint_identity is not None:
-            where.append("endpoint_identity = ?")
+            where.append("r.endpoint_identity = ?")
             args.append(endpoint_identity)
         if input_hash is not None:
-            where.append("run_id IN (SELECT run_id FROM suites WHERE input_hash = ?)")
+            where.append("r.run_id IN (SELECT run_id FROM suites WHERE input_hash = ?)")
             args.append(input_hash)
         if where:
             sql += " WHERE " + " AND ".join(where)
-        return [_run_record(r) for r in self._conn.execute(sql + " ORDER BY created_at, run_id", args)]
+        return [_run_record(r) for r in self._conn.execute(sql + " ORDER BY r.created_at, r.run_id", args)]
 
     def set_status(self, run_id: str, status: str, *, finished: bool = False) -> None:
         self._conn.execute(
@@ -289,6 +319,17 @@ class Store:
             False,
         )
 
+    def attempt_history(self, run_id: str, *, suite: str | None = None) -> list[CallAttempt]:
+        """Every outcome stored for the run's work items, per (suite, case, repeat) oldest first: the
+        infrastructure errors that resumed sessions replaced, then the current row."""
+        cols = ", ".join(CALL_COLUMNS)
+        where, args = ("run_id = ?", [run_id]) if suite is None else ("run_id = ? AND suite = ?", [run_id, suite])
+        cur = self._conn.execute(f"SELECT {cols}, superseded_at FROM call_history WHERE {where} ORDER BY rowid", args)
+        out = [CallAttempt(call=call_record(row[:-1]), superseded_at=row[-1]) for row in cur]
+        out += [CallAttempt(call=c) for c in self.calls(run_id, suite=suite, with_raw=True)]
+        # stable sort: superseded rows keep their order and precede the current row of their item
+        return sorted(out, key=lambda a: (a.call.suite, a.call.case_id, a.call.repeat, a.current))
+
     def finished_keys(self, run_id: str) -> set[tuple[str, str, int]]:
         """Work items that need no call on resume: answered ones. Infra errors are tried again."""
         rows = self._conn.execute(
@@ -343,17 +384,6 @@ class Store:
         return [judgement_record(r) for r in self._conn.execute(sql + " ORDER BY suite, case_id, repeat", args)]
 
 
-INSERT_CALL = f"INSERT OR REPLACE INTO results ({', '.join(CALL_COLUMNS)}) VALUES ({','.join('?' * len(CALL_COLUMNS))})"
-INSERT_SCORE = (
-    "INSERT OR REPLACE INTO scores (run_id, suite, case_id, repeat, resolved, detail_json, scored_at, status, "
-    "values_json, error) VALUES (?,?,?,?,?,?,?,?,?,?)"
-)
-INSERT_JUDGEMENT = (
-    f"INSERT OR REPLACE INTO judgements ({', '.join(JUDGEMENT_COLUMNS)}) "
-    f"VALUES ({','.join('?' * len(JUDGEMENT_COLUMNS))})"
-)
-
-
 def _run_record(row: tuple[Any, ...]) -> RunRecord:
     return RunRecord(
         run_id=row[0],
@@ -364,4 +394,5 @@ def _run_record(row: tuple[Any, ...]) -> RunRecord:
         endpoint_identity=row[5],
         plan=RunPlan.model_validate_json(row[6]),
         manifest=json.loads(row[7]),
+        owner=None if row[8] is None else RunOwner(pid=row[8], host=row[9], acquired_at=row[10], heartbeat_at=row[11]),
     )

@@ -21,6 +21,15 @@ CALL_COLUMNS = (
 )  # fmt: skip
 
 
+INSERT_CALL = f"INSERT OR REPLACE INTO results ({', '.join(CALL_COLUMNS)}) VALUES ({','.join('?' * len(CALL_COLUMNS))})"
+KEEP_HISTORY = (
+    f"INSERT INTO call_history ({', '.join(CALL_COLUMNS)}, superseded_at) SELECT {', '.join(CALL_COLUMNS)}, ? "
+    "FROM results WHERE run_id = ? AND suite = ? AND case_id = ? AND repeat = ?"
+)
+"""Run before `INSERT_CALL` replaces a row (a resumed infrastructure error): the old row, with its
+attempts, error and timing, moves to `call_history` instead of being lost."""
+
+
 def call_row(rec: CallRecord) -> tuple[Any, ...]:
     return (
         rec.run_id, rec.suite, rec.case_id, rec.repeat, rec.status, rec.error_kind, rec.error_message, rec.attempts,
@@ -72,6 +81,12 @@ def call_record(row: tuple[Any, ...], *, with_raw: bool = True) -> CallRecord:
 SCORE_COLUMNS = ("suite", "case_id", "repeat", "status", "resolved", "values_json", "detail_json", "error")
 
 
+INSERT_SCORE = (
+    "INSERT OR REPLACE INTO scores (run_id, suite, case_id, repeat, resolved, detail_json, scored_at, status, "
+    "values_json, error) VALUES (?,?,?,?,?,?,?,?,?,?)"
+)
+
+
 def score_row(run_id: str, rec: ScoreRecord, scored_at: str) -> tuple[Any, ...]:
     s = rec.score
     return (
@@ -108,6 +123,12 @@ JUDGEMENT_COLUMNS = (
     "run_id", "suite", "case_id", "repeat", "judge", "status", "fidelity", "detail_json", "input_tokens",
     "output_tokens", "cost_usd", "latency_s", "judged_at",
 )  # fmt: skip
+
+
+INSERT_JUDGEMENT = (
+    f"INSERT OR REPLACE INTO judgements ({', '.join(JUDGEMENT_COLUMNS)}) "
+    f"VALUES ({','.join('?' * len(JUDGEMENT_COLUMNS))})"
+)
 
 
 def judgement_row(j: Judgement) -> tuple[Any, ...]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from evalkit.errors import InputError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -119,6 +119,46 @@ CREATE TABLE IF NOT EXISTS judgements (
     judged_at TEXT NOT NULL,
     PRIMARY KEY (run_id, suite, case_id, repeat, judge)
 );
+CREATE TABLE IF NOT EXISTS run_locks (
+    run_id TEXT PRIMARY KEY,
+    pid INTEGER NOT NULL,
+    host TEXT NOT NULL,
+    token TEXT NOT NULL,
+    acquired_at TEXT NOT NULL,
+    heartbeat_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS call_history (
+    run_id TEXT NOT NULL,
+    suite TEXT NOT NULL,
+    case_id TEXT NOT NULL,
+    repeat INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    error_kind TEXT,
+    error_message TEXT,
+    attempts INTEGER NOT NULL,
+    cache_hit INTEGER NOT NULL,
+    latency_s REAL,
+    ttft_s REAL,
+    input_tokens INTEGER NOT NULL,
+    cached_input_tokens INTEGER NOT NULL,
+    output_tokens INTEGER NOT NULL,
+    cost_usd REAL NOT NULL,
+    finish_reason TEXT,
+    model TEXT,
+    system_fingerprint TEXT,
+    request_id TEXT,
+    started_at TEXT NOT NULL,
+    finished_at TEXT NOT NULL,
+    request_json TEXT NOT NULL,
+    response_json TEXT,
+    raw_json TEXT,
+    request_hash TEXT NOT NULL DEFAULT '',
+    cache_key TEXT,
+    cached_from TEXT,
+    original_latency_s REAL,
+    superseded_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS call_history_by_item ON call_history (run_id, suite, case_id, repeat);
 """
 
 
@@ -207,7 +247,17 @@ def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
     new table is created by the schema script that runs after every migration."""
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_1_to_2, 2: _migrate_2_to_3}
+def _migrate_3_to_4(conn: sqlite3.Connection) -> None:
+    """v3 -> v4: `run_locks` (one live writer per run: pid, host, token, heartbeat; see `store/lock.py`)
+    and `call_history` (the rows a resume replaced, so an infrastructure error's attempts are kept).
+    Nothing to convert: a v3 run left "running" has no lock row, so it reads as dead and resumes."""
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    1: _migrate_1_to_2,
+    2: _migrate_2_to_3,
+    3: _migrate_3_to_4,
+}
 """`from_version -> migration`; each brings the schema one version forward."""
 
 

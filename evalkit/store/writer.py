@@ -11,19 +11,37 @@ from __future__ import annotations
 import queue
 import sqlite3
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
+from evalkit.errors import EvalkitError
 from evalkit.records import CallRecord, Judgement, ScoreRecord
-from evalkit.store.reader import INSERT_CALL, INSERT_JUDGEMENT, INSERT_SCORE, connect, now_iso
-from evalkit.store.rows import call_row, judgement_row, score_row
+from evalkit.store.reader import connect, now_iso
+from evalkit.store.rows import (
+    INSERT_CALL,
+    INSERT_JUDGEMENT,
+    INSERT_SCORE,
+    KEEP_HISTORY,
+    call_row,
+    judgement_row,
+    score_row,
+)
 
 _STOP = object()
 
 
+Fence = Callable[[sqlite3.Connection], None]
+"""Called inside every write transaction; raises to refuse the batch (a run lock that was taken over)."""
+
+
 class StoreWriter:
-    def __init__(self, path: Path) -> None:
+    """`fence`: see `RunLock.verify`; a run's writer passes it so a process that lost the run's lock
+    can never record an answer beside the new holder's."""
+
+    def __init__(self, path: Path, fence: Fence | None = None) -> None:
         self._queue: queue.Queue[object] = queue.Queue()
         self._error: BaseException | None = None
+        self._fence = fence
         self._conn: sqlite3.Connection = connect(path)
         self._thread = threading.Thread(target=self._loop, name="evalkit-store-writer", daemon=True)
         self._thread.start()
@@ -41,6 +59,8 @@ class StoreWriter:
         self._queue.put(judgement)
 
     def _check(self) -> None:
+        if isinstance(self._error, EvalkitError):
+            raise self._error  # one the user can act on (a lost run lock): said as it is
         if self._error is not None:
             raise RuntimeError(f"store writer failed: {self._error}") from self._error
 
@@ -69,8 +89,12 @@ class StoreWriter:
         judgements = [judgement_row(b) for b in batch if isinstance(b, Judgement)]
         self._conn.execute("BEGIN IMMEDIATE")
         try:
-            if calls:
-                self._conn.executemany(INSERT_CALL, calls)
+            if self._fence is not None:
+                self._fence(self._conn)
+            for row in calls:
+                # a retried item's earlier row (an infrastructure error) is kept as history, not overwritten
+                self._conn.execute(KEEP_HISTORY, (stamp, *row[:4]))
+                self._conn.execute(INSERT_CALL, row)
             if scores:
                 self._conn.executemany(INSERT_SCORE, scores)
             if judgements:
@@ -85,5 +109,4 @@ class StoreWriter:
         self._queue.put(_STOP)
         self._thread.join()
         self._conn.close()
-        if self._error is not None:
-            raise RuntimeError(f"store writer failed: {self._error}") from self._error
+        self._check()

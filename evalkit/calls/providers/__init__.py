@@ -10,6 +10,7 @@ import importlib
 from evalkit.calls.providers.base import CallContext, CallError, Generation, Provider
 from evalkit.errors import InputError
 from evalkit.inputs.endpoints import EndpointProfile
+from evalkit.redaction import register_key_variable
 
 PROVIDERS: dict[str, str] = {
     "openai": "evalkit.calls.providers.openai_chat:OpenAIChat",
@@ -30,6 +31,8 @@ def make_provider(profile: EndpointProfile, base_url: str | None = None) -> Prov
             f"endpoint {profile.name!r}: no provider for kind {profile.kind!r}; known: {', '.join(sorted(PROVIDERS))}",
             field="kind",
         )
+    # From here on the key's value is sent, so from here on it may come back: mask it everywhere.
+    register_key_variable(profile.api_key_env)
     module, _, name = target.partition(":")
     factory = getattr(importlib.import_module(module), name)
     provider: Provider = factory(profile, base_url)

@@ -4,6 +4,10 @@ The canonical conversation maps onto Messages' shape here: the system prompt is 
 calls are `tool_use` blocks, tool results are `tool_result` blocks in the following user turn, and
 tools carry `input_schema`. The current Messages API (and SDK) takes no seed, temperature or top_p,
 so those are dropped; a profile that targets an older model can pass them through `extra_body`.
+
+What a 200 carries is checked before it becomes a `Response` (see `providers/base.py`): a body that is
+not a message, `null` content, no `stop_reason` (a stream cut before `message_delta`), negative usage
+are `malformed` faults, retried, never scored.
 """
 
 from __future__ import annotations
@@ -18,10 +22,14 @@ from evalkit.calls.providers.base import (
     CallContext,
     CallError,
     Generation,
+    checked_usage,
     describe_models,
     kind_for_status,
     normalise_finish,
     parse_retry_after,
+    require_finish,
+    response_shape,
+    transport_error,
 )
 from evalkit.inputs.endpoints import EndpointProfile
 from evalkit.records import FinishReason, Message, Request, Response, ToolCall, Usage
@@ -107,6 +115,8 @@ def to_anthropic_params(request: Request, profile: EndpointProfile) -> dict[str,
 
 
 def classify(exc: Exception) -> CallError:
+    if (transport := transport_error(exc)) is not None:
+        return transport
     if isinstance(exc, anthropic.APITimeoutError):
         return CallError("timeout", "request timed out")
     if isinstance(exc, anthropic.APIConnectionError):
@@ -127,7 +137,8 @@ def classify(exc: Exception) -> CallError:
     return CallError("other", f"{type(exc).__name__}: {exc}")
 
 
-def _response(message: Any, latency: float, ttft: float | None, request_id: str | None) -> Response:
+def _response(message: Any, latency: float, ttft: float | None, request_id: str | None, streamed: bool) -> Response:
+    require_finish(message.stop_reason, streamed)
     text: list[str] = []
     calls: list[ToolCall] = []
     for block in message.content:
@@ -148,6 +159,12 @@ def _response(message: Any, latency: float, ttft: float | None, request_id: str 
     u = message.usage
     cache_read = getattr(u, "cache_read_input_tokens", None) or 0
     cache_write = getattr(u, "cache_creation_input_tokens", None) or 0
+    checked_usage(
+        input_tokens=u.input_tokens,
+        cache_read_input_tokens=cache_read,
+        cache_creation_input_tokens=cache_write,
+        output_tokens=u.output_tokens,
+    )
     usage = Usage(
         input_tokens=(u.input_tokens or 0) + cache_read + cache_write,
         cached_input_tokens=cache_read,
@@ -185,26 +202,37 @@ class AnthropicMessages:
 
     async def generate(self, request: Request, call: CallContext) -> Generation:
         params = to_anthropic_params(request, self.profile)
+        streamed = self.profile.stream
         try:
             start = time.perf_counter()
-            if self.profile.stream:
+            message: Any
+            if streamed:
                 ttft: float | None = None
                 async with self.client.messages.stream(**params) as stream:
-                    async for event in stream:
-                        if ttft is None and event.type in ("text", "input_json"):
-                            ttft = time.perf_counter() - start
-                    message = await stream.get_final_message()
+                    with response_shape():
+                        async for event in stream:
+                            if ttft is None and event.type in ("text", "input_json"):
+                                ttft = time.perf_counter() - start
+                        try:
+                            message = await stream.get_final_message()
+                        except AssertionError:  # the SDK's way of saying no message_start ever came
+                            raise CallError("malformed", "the stream ended before a message started") from None
                     request_id = stream.request_id
             else:
                 message = await self.client.messages.create(**params)
                 ttft = None
-                request_id = message._request_id
+                request_id = getattr(message, "_request_id", None)
             latency = time.perf_counter() - start
+            if not isinstance(message, anthropic.types.Message):  # a text/html body comes back as a str
+                shown = f"{type(message).__name__} {repr(message)[:80]}"
+                raise CallError("malformed", f"the server answered 200 without a message: {shown}")
+            with response_shape():
+                response = _response(message, latency, ttft, request_id, streamed)
+                raw = message.model_dump(mode="json")
         except CallError:
             raise
         except Exception as exc:
             raise classify(exc) from None
-        raw = message.model_dump(mode="json")
-        if self.profile.stream:
+        if streamed:
             raw["streamed"] = True
-        return Generation(_response(message, latency, ttft, request_id), raw)
+        return Generation(response, raw)

@@ -2,6 +2,14 @@
 
 Failures are classified once, here, into retryable infrastructure faults and final ones, so the
 engine's retry loop and the store never look at SDK exception types.
+
+Both what a provider returns and what it raises are redacted as they are made (`CallError` and
+`Generation` mask the value of every configured key variable, see `evalkit/redaction.py`): whatever
+later records, prints or stores them — the engine, attempt histories, the console — never holds a key.
+
+A 200 is not yet an answer. Anything a server can get wrong while saying 200 — a body that is not a
+chat completion, no message, no finish reason (a cut-off stream), negative token counts — is raised
+here as a `malformed` CallError: an infrastructure fault, retried, never scored as a wrong answer.
 """
 
 from __future__ import annotations
@@ -9,11 +17,13 @@ from __future__ import annotations
 import email.utils
 import json
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from evalkit.records import FinishReason, Request, Response, ToolCall
+from evalkit.records import FinishReason, Request, Response, ToolCall, Usage
+from evalkit.redaction import data_contains_secret, redact, redact_data
 
 ErrorKind = Literal[
     "rate_limit", "server", "timeout", "connection", "auth", "bad_request", "not_found", "malformed", "other"
@@ -28,6 +38,10 @@ class CallError(Exception):
     status: int | None = None
     retry_after_s: float | None = None
 
+    def __post_init__(self) -> None:
+        self.message = redact(self.message)
+        self.args = (self.kind, self.message, self.status, self.retry_after_s)  # Exception keeps its own copy
+
     @property
     def retryable(self) -> bool:
         return self.kind in RETRYABLE
@@ -39,8 +53,21 @@ class CallError(Exception):
 
 @dataclass
 class Generation:
+    """An answer and the provider's raw payload.
+
+    A key in a 200 answer is masked too. The model never receives the key (it travels in a header,
+    never in the prompt), so a key in an answer was put there by the serving stack, not by the model:
+    it is replaced like everywhere else, and the answer is scored as stored.
+    """
+
     response: Response
     raw: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        dumped = self.response.model_dump(mode="json")
+        if data_contains_secret([dumped, self.raw]):
+            self.response = Response.model_validate(redact_data(dumped))
+            self.raw = redact_data(self.raw)
 
 
 @dataclass(frozen=True)
@@ -88,6 +115,22 @@ def parse_retry_after(headers: Any) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
+def transport_error(exc: Exception) -> CallError | None:
+    """A transport error the SDK let through unwrapped.
+
+    Both SDKs wrap errors while sending a request, but the Anthropic one does not while reading a
+    streamed body, so a reset or a stall mid-stream arrives as the HTTP library's own exception. The
+    SDKs have moved between `httpx` and `httpx2`, which share their exception names, so the class
+    hierarchy is matched by name rather than importing either.
+    """
+    names = {c.__name__ for c in type(exc).__mro__ if c.__module__.split(".")[0] in ("httpx", "httpx2")}
+    if "TimeoutException" in names:
+        return CallError("timeout", f"{type(exc).__name__} while reading the response")
+    if "TransportError" in names:
+        return CallError("connection", f"{type(exc).__name__}: {exc}".strip())
+    return None
+
+
 def kind_for_status(status: int) -> ErrorKind:
     if status == 429:
         return "rate_limit"
@@ -118,6 +161,49 @@ def parse_tool_call(call_id: str, name: str, raw_arguments: str) -> ToolCall:
             parse_error=f"arguments are a JSON {type(parsed).__name__}, not an object",
         )
     return ToolCall(id=call_id, name=name, arguments=parsed, raw_arguments=raw_arguments)
+
+
+def checked_usage(**counts: int | None) -> None:
+    """Reject negative token counts as a provider fault.
+
+    A negative count is broken accounting, not a free answer: clamping it to zero would record a
+    cost the provider never charged and let a broken endpoint look cheaper. It is a `malformed`
+    response, retried like any other; the run never stores a negative count or cost.
+    """
+    negative = {k: v for k, v in counts.items() if v is not None and v < 0}
+    if negative:
+        shown = ", ".join(f"{k} {v}" for k, v in negative.items())
+        raise CallError("malformed", f"the server reported negative token counts ({shown})")
+
+
+def checked_usage_record(usage: Usage) -> Usage:
+    checked_usage(
+        input_tokens=usage.input_tokens,
+        cached_input_tokens=usage.cached_input_tokens,
+        output_tokens=usage.output_tokens,
+    )
+    return usage
+
+
+def require_finish(reason: str | None, streamed: bool) -> None:
+    """An answer without a finish reason did not end: a stream cut off before its last chunk, or a
+    body that stopped short. Scoring its prefix would count an infrastructure fault as a wrong answer."""
+    if not reason:
+        where = "the stream ended before a finish reason arrived (cut off)" if streamed else "no finish reason"
+        raise CallError("malformed", f"incomplete answer: {where}")
+
+
+@contextmanager
+def response_shape() -> Iterator[None]:
+    """Turn a 200 body of the wrong shape (null message, a string where a list belongs, a text body
+    where JSON belongs) into a retried `malformed` fault. Only the reading of a response is guarded, so
+    a bug in building the request still fails loudly instead of being retried."""
+    try:
+        yield
+    except (AttributeError, TypeError, KeyError, IndexError, RuntimeError, AssertionError) as exc:
+        # RuntimeError and AssertionError: how the Anthropic SDK's stream accumulator says that events
+        # came out of order, or carried a shape it does not know.
+        raise CallError("malformed", f"unexpected response shape: {type(exc).__name__}: {exc}") from None
 
 
 def normalise_finish(reason: str | None, mapping: dict[str, FinishReason]) -> FinishReason:

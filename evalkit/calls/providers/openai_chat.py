@@ -3,6 +3,10 @@
 Used for OpenAI itself and for every OpenAI-compatible host (DeepSeek, Together, Fireworks, Groq,
 Gemini's compatibility layer), vLLM and the embedded llama.cpp server: one code path for all of them.
 The SDK's own retries are off; the engine retries so that every attempt is counted and costed.
+
+The SDK hands back whatever a 200 carried — a text body as a `str`, a `null` message, a stream that
+stopped before its finish chunk — so every answer is checked here before it becomes a `Response`
+(see `providers/base.py`): what does not hold together is a `malformed` fault, retried.
 """
 
 from __future__ import annotations
@@ -12,17 +16,22 @@ import time
 from typing import Any
 
 import openai
+from openai.types.chat import ChatCompletion
 
 from evalkit.calls.fingerprint import stack_facts
 from evalkit.calls.providers.base import (
     CallContext,
     CallError,
     Generation,
+    checked_usage,
     describe_models,
     kind_for_status,
     normalise_finish,
     parse_retry_after,
     parse_tool_call,
+    require_finish,
+    response_shape,
+    transport_error,
 )
 from evalkit.inputs.endpoints import EndpointProfile
 from evalkit.records import FinishReason, Message, Request, Response, Usage
@@ -106,14 +115,19 @@ def _usage(raw: Any) -> Usage:
         return Usage()
     details = getattr(raw, "prompt_tokens_details", None)
     cached = getattr(details, "cached_tokens", None) or 0
-    return Usage(
-        input_tokens=raw.prompt_tokens or 0,
-        cached_input_tokens=cached,
-        output_tokens=raw.completion_tokens or 0,
-    )
+    prompt, completion = raw.prompt_tokens or 0, raw.completion_tokens or 0
+    checked_usage(input_tokens=prompt, cached_input_tokens=cached, output_tokens=completion)
+    return Usage(input_tokens=prompt, cached_input_tokens=cached, output_tokens=completion)
+
+
+def _not_a_completion(body: object) -> CallError:
+    shown = repr(body)[:80]
+    return CallError("malformed", f"the server answered 200 without a chat completion: {type(body).__name__} {shown}")
 
 
 def classify(exc: Exception) -> CallError:
+    if (transport := transport_error(exc)) is not None:
+        return transport
     if isinstance(exc, openai.APITimeoutError):
         return CallError("timeout", "request timed out")
     if isinstance(exc, openai.APIConnectionError):
@@ -178,28 +192,35 @@ class OpenAIChat:
         start = time.perf_counter()
         completion = await self.client.chat.completions.create(**params)
         latency = time.perf_counter() - start
-        if not completion.choices:
-            raise CallError("malformed", "response has no choices")
-        choice = completion.choices[0]
-        msg = choice.message
-        calls = [
-            parse_tool_call(c.id, c.function.name, c.function.arguments or "")
-            for c in (msg.tool_calls or [])
-            if getattr(c, "function", None) is not None
-        ]
-        response = Response(
-            text=msg.content or "",
-            tool_calls=calls,
-            finish_reason=normalise_finish(choice.finish_reason, _FINISH),
-            raw_finish_reason=choice.finish_reason,
-            usage=_usage(completion.usage),
-            latency_s=latency,
-            ttft_s=None,
-            model=completion.model,
-            system_fingerprint=completion.system_fingerprint,
-            request_id=completion._request_id or completion.id,
-        )
-        return Generation(response, completion.model_dump(mode="json"))
+        if not isinstance(completion, ChatCompletion):  # a text/html body comes back as a str
+            raise _not_a_completion(completion)
+        with response_shape():
+            if not completion.choices:
+                raise CallError("malformed", "response has no choices")
+            choice = completion.choices[0]
+            msg = choice.message
+            if msg is None:
+                raise CallError("malformed", "the response's choice has no message (null)")
+            require_finish(choice.finish_reason, streamed=False)
+            calls = [
+                parse_tool_call(c.id, function.name, function.arguments or "")
+                for c in (msg.tool_calls or [])
+                if (function := getattr(c, "function", None)) is not None
+            ]
+            response = Response(
+                text=msg.content or "",
+                tool_calls=calls,
+                finish_reason=normalise_finish(choice.finish_reason, _FINISH),
+                raw_finish_reason=choice.finish_reason,
+                usage=_usage(completion.usage),
+                latency_s=latency,
+                ttft_s=None,
+                model=completion.model,
+                system_fingerprint=completion.system_fingerprint,
+                request_id=completion._request_id or completion.id,
+            )
+            raw = completion.model_dump(mode="json")
+        return Generation(response, raw)
 
     async def _stream(self, params: dict[str, Any]) -> Generation:
         params = {**params, "stream": True, "stream_options": {"include_usage": True}}
@@ -212,37 +233,45 @@ class OpenAIChat:
         usage_raw: Any = None
         model = fingerprint = chunk_id = None
         chunks = 0
-        async for chunk in stream:
-            chunks += 1
-            model = chunk.model or model
-            fingerprint = chunk.system_fingerprint or fingerprint
-            chunk_id = chunk.id or chunk_id
-            if chunk.usage is not None:
-                usage_raw = chunk.usage
-            for choice in chunk.choices:
-                delta = choice.delta
-                if delta.content:
-                    ttft = ttft if ttft is not None else time.perf_counter() - start
-                    text.append(delta.content)
-                for tc in delta.tool_calls or []:
-                    ttft = ttft if ttft is not None else time.perf_counter() - start
-                    slot = calls.setdefault(tc.index, {"id": "", "name": "", "arguments": ""})
-                    if tc.id:
-                        slot["id"] = tc.id
-                    if tc.function is not None:
-                        slot["name"] += tc.function.name or ""
-                        slot["arguments"] += tc.function.arguments or ""
-                if choice.finish_reason:
-                    finish = choice.finish_reason
+        try:
+            with response_shape():
+                async for chunk in stream:
+                    chunks += 1
+                    model = chunk.model or model
+                    fingerprint = chunk.system_fingerprint or fingerprint
+                    chunk_id = chunk.id or chunk_id
+                    if chunk.usage is not None:
+                        usage_raw = chunk.usage
+                    for choice in chunk.choices or []:
+                        delta = choice.delta
+                        if delta.content:
+                            ttft = ttft if ttft is not None else time.perf_counter() - start
+                            text.append(delta.content)
+                        for tc in delta.tool_calls or []:
+                            ttft = ttft if ttft is not None else time.perf_counter() - start
+                            slot = calls.setdefault(tc.index, {"id": "", "name": "", "arguments": ""})
+                            if tc.id:
+                                slot["id"] = tc.id
+                            if tc.function is not None:
+                                slot["name"] += tc.function.name or ""
+                                slot["arguments"] += tc.function.arguments or ""
+                        if choice.finish_reason:
+                            finish = choice.finish_reason
+        finally:
+            if isinstance(stream, openai.AsyncStream):
+                await stream.close()  # also when the attempt's deadline cancels us mid-stream
         latency = time.perf_counter() - start
         if chunks == 0:
             raise CallError("malformed", "stream ended without a chunk")
+        # No finish reason: the stream was cut (no finish chunk, no [DONE]); its text is a fragment.
+        require_finish(finish, streamed=True)
+        with response_shape():
+            usage = _usage(usage_raw)
         request_id = stream.response.headers.get("x-request-id") or chunk_id
         tool_calls = [
             parse_tool_call(slot["id"] or f"call_{i}", slot["name"], slot["arguments"])
             for i, slot in sorted(calls.items())
         ]
-        usage = _usage(usage_raw)
         response = Response(
             text="".join(text),
             tool_calls=tool_calls,

@@ -20,7 +20,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from evalkit.calls.providers.base import CallContext, CallError, ErrorKind, Generation, parse_tool_call
+from evalkit.calls.providers.base import (
+    CallContext,
+    CallError,
+    ErrorKind,
+    Generation,
+    checked_usage_record,
+    parse_tool_call,
+)
 from evalkit.errors import InputError
 from evalkit.inputs.endpoints import EndpointProfile
 from evalkit.inputs.files import validation_error
@@ -135,7 +142,7 @@ class Scripted:
             tool_calls=calls,
             finish_reason=finish,
             raw_finish_reason=finish,
-            usage=answer.usage,
+            usage=checked_usage_record(answer.usage),  # negative counts: a fault, as from a live server
             latency_s=answer.latency_s,
             ttft_s=answer.ttft_s,
             model=answer.model or self.profile.model,

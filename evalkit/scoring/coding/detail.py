@@ -16,9 +16,10 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from evalkit.records import FinishReason
 from evalkit.scoring.coding.execute import tail
 from evalkit.scoring.coding.extract import FunctionExtraction, FunctionMethod, PatchMethod
-from evalkit.scoring.coding.junit import Failure, PytestCounts, RunCounts
+from evalkit.scoring.coding.isolation import Level
 from evalkit.scoring.coding.patch import ApplyMethod
 from evalkit.scoring.coding.sandbox import SandboxResult
+from evalkit.scoring.coding.verdict import Failure, PytestCounts, RunCounts
 
 VALUES: tuple[str, ...] = ("test_pass_rate", "extraction_failed", "timed_out")
 """Per-case values besides `resolved`, all floats: the share of the case's tests that passed (0.0 when
@@ -68,6 +69,8 @@ class RunFacts(TypedDict):
     killed_signal: int | None
     stderr_tail: str
     report_error: str | None
+    integrity: list[str]
+    isolation: Level | None
 
 
 def run_facts(
@@ -81,6 +84,8 @@ def run_facts(
         "killed_signal": result.killed_signal if result else None,
         "stderr_tail": tail(result.stderr, work) if result and work else "",
         "report_error": report_error,
+        "integrity": counts.integrity,
+        "isolation": result.isolation if result else None,
     }
 
 
@@ -116,6 +121,11 @@ class Detail(BaseModel):
     killed_signal: int | None
     stderr_tail: str
     report_error: str | None
+    integrity: list[str] = []
+    """Why the verdict cannot count even where tests passed: forged or broken verdict records, tests
+    missing from the run, tampering with the harness, operations it forbids (`verdict`)."""
+    isolation: Level | None = None
+    """The sandbox the code ran in (`isolation`); None when nothing ran, or in stores older than it."""
 
     @model_validator(mode="after")
     def _fields_match_kind(self) -> Detail:

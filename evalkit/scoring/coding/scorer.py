@@ -1,7 +1,9 @@
 """`score`: one answered coding case -> extract, run the hidden tests in a sandbox, record a `Detail`.
 
 This is the only module that puts the pieces together (extraction, patch application, the pytest run)
-and decides `resolved`; each piece lives in its own module and knows nothing of the others.
+and decides `resolved`; each piece lives in its own module and knows nothing of the others. A case is
+resolved only on the harness's signed verdict (`verdict`): every pristine test item passed, nothing
+timed out, no integrity problem, and for patches no file outside `allowed_files` touched.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from evalkit.scoring.coding.detail import (
 )
 from evalkit.scoring.coding.execute import require_pytest, run_pytest
 from evalkit.scoring.coding.extract import extract_function, extract_patch, touched_files
+from evalkit.scoring.coding.fixtures import vcs_paths
 from evalkit.scoring.coding.patch import Application, apply_patch
 from evalkit.scoring.coding.sandbox import sandbox_dir
 from evalkit.scoring.coding.spec import Expectation, Settings
@@ -27,7 +30,6 @@ from evalkit.scoring.coding.spec import Expectation, Settings
 SOLUTION_FILE = "solution.py"
 FUNCTION_TEST_FILE = "test_solution.py"
 PATCH_TEST_FILE = "test_evalkit_case.py"
-_PYTEST_CONFIGS = ("pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg")
 
 
 def _score_function(exp: Expectation, ctx: ScoreContext, settings: Settings) -> tuple[bool, Detail]:
@@ -45,11 +47,10 @@ def _score_function(exp: Expectation, ctx: ScoreContext, settings: Settings) -> 
 
     if extraction.code is None:
         return False, detail(not_run())
-    files = {SOLUTION_FILE: extraction.code, FUNCTION_TEST_FILE: exp.tests, "pytest.ini": "[pytest]\n"}
-    with sandbox_dir(files) as work:
-        result, counts, report_error = run_pytest(work, FUNCTION_TEST_FILE, settings.limits())
-        facts = run_facts(result, counts, work, report_error)
-    return counts.all_passed and not result.timed_out, detail(facts)
+    with sandbox_dir({SOLUTION_FILE: extraction.code}) as work:
+        run = run_pytest(work, exp.tests, FUNCTION_TEST_FILE, settings.limits())
+        facts = run_facts(run.result, run.counts, work, run.report_error)
+    return run.counts.all_passed and not run.result.timed_out, detail(facts)
 
 
 def _score_patch(exp: Expectation, ctx: ScoreContext, settings: Settings) -> tuple[bool, Detail]:
@@ -58,6 +59,12 @@ def _score_patch(exp: Expectation, ctx: ScoreContext, settings: Settings) -> tup
     if repo is None:  # a suite/fixture problem, not a model failure: never count it against the model
         raise InputError(
             f"fixture repository {exp.repo!r} is not among the suite's assets ({sorted(ctx.assets) or 'none'})",
+            field="scorer.fixtures_dir",
+        )
+    if history := vcs_paths(repo):  # a stored run from before fixtures were checked when loaded
+        raise InputError(
+            f"fixture repository {exp.repo!r} carries version-control data ({history[0]}): the fix could be "
+            "read from its history",
             field="scorer.fixtures_dir",
         )
     diff, method = extract_patch(ctx.response.text)
@@ -87,13 +94,11 @@ def _score_patch(exp: Expectation, ctx: ScoreContext, settings: Settings) -> tup
         if not application.applied:
             facts = not_run()
             facts["timed_out"] = application.last_run.timed_out
+            facts["isolation"] = application.last_run.isolation
             return False, detail(facts, application)
-        (work / PATCH_TEST_FILE).write_text(exp.tests, encoding="utf-8")
-        if not any((work / name).exists() for name in _PYTEST_CONFIGS):
-            (work / "pytest.ini").write_text("[pytest]\npythonpath = .\n", encoding="utf-8")
-        result, counts, report_error = run_pytest(work, PATCH_TEST_FILE, limits)
-        facts = run_facts(result, counts, work, report_error)
-    resolved = counts.all_passed and not result.timed_out and not forbidden
+        run = run_pytest(work, exp.tests, PATCH_TEST_FILE, limits)
+        facts = run_facts(run.result, run.counts, work, run.report_error)
+    resolved = run.counts.all_passed and not run.result.timed_out and not forbidden
     return resolved, detail(facts, application)
 
 

@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from evalkit.scoring.coding.harness_tests import test_functions
 from evalkit.scoring.coding.sandbox import Limits
 
 
@@ -40,9 +41,20 @@ class Expectation(BaseModel):
     @classmethod
     def _tests_parse(cls, v: str) -> str:
         try:
-            ast.parse(v)
+            tree = ast.parse(v)
         except SyntaxError as exc:
             raise ValueError(f"tests are not valid Python: {exc.msg} (line {exc.lineno})") from None
+        # The harness calls each pytest-style test function itself and requires every one to pass, so
+        # a file without any, or with unittest classes (which pytest runs another way), could never
+        # resolve: say so when the suite loads rather than score every answer as a failure.
+        for node in tree.body:
+            bases = [ast.unparse(b) for b in node.bases] if isinstance(node, ast.ClassDef) else []
+            if any(b == "TestCase" or b.endswith(".TestCase") for b in bases):
+                raise ValueError("unittest.TestCase classes are not supported: write pytest-style test functions")
+        if not test_functions(v.encode("utf-8")):
+            raise ValueError(
+                "tests define no test pytest collects (test_* functions, or test_* methods of Test* classes)"
+            )
         return v
 
     @model_validator(mode="after")

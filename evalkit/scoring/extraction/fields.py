@@ -55,11 +55,16 @@ class FieldSpec(BaseModel):
     preprocess: list[Preprocess] | None = None
     """Applied in order before comparing; default for string/list: strip, lower, collapse_ws;
     for enum: strip (enums are exact codes, so case matters unless the suite says otherwise)."""
+    match_digits: bool = False
+    """string/list: the runs of digits must also be identical. A fuzzy ratio scores "Net 30" against
+    "Net 60" at 83 and "Eggs x12" against "Eggs" at 88, so a threshold alone passes a wrong term, a
+    kept quantity or a document number one digit off; the digits are where those values live."""
 
     @model_validator(mode="after")
     def _options_fit_type(self) -> FieldSpec:
         useless = {
             "threshold": self.type not in ("string", "list"),
+            "match_digits": self.type not in ("string", "list"),
             "tolerance": self.type != "number",
             "preprocess": self.type not in ("string", "list", "enum"),
         }
@@ -237,7 +242,14 @@ def to_date(value: Any) -> str | None:
     return str(stamp.date().isoformat())
 
 
-def match_lists(gold: Sequence[str], predicted: Sequence[str], threshold: float) -> list[tuple[int, int, float]]:
+def digit_runs(text: str) -> tuple[str, ...]:
+    """The runs of digits in `text`, full-width digits read as ASCII ("１２" and "12" are the same number)."""
+    return tuple(re.findall(r"[0-9]+", unicodedata.normalize("NFKC", text)))
+
+
+def match_lists(
+    gold: Sequence[str], predicted: Sequence[str], threshold: float, *, match_digits: bool = False
+) -> list[tuple[int, int, float]]:
     """Optimal one-to-one matching of predicted to gold items: (gold index, predicted index, similarity).
 
     Pairs below the threshold get no weight and matched pairs weigh more than any similarity, so the
@@ -246,6 +258,11 @@ def match_lists(gold: Sequence[str], predicted: Sequence[str], threshold: float)
     if not gold or not predicted:
         return []
     similarity = process.cdist(gold, predicted, scorer=fuzz.ratio, dtype=np.float64)
+    if match_digits:
+        runs = [digit_runs(p) for p in predicted]
+        for r, g in enumerate(gold):
+            gold_runs = digit_runs(g)
+            similarity[r] = [s if gold_runs == runs[c] else 0.0 for c, s in enumerate(similarity[r])]
     weight = np.where(similarity >= threshold, 1000.0 + similarity, 0.0)
     rows, cols = linear_sum_assignment(weight, maximize=True)
     return [
@@ -279,7 +296,7 @@ def _compare(gold: Any, predicted: Any, spec: FieldSpec | None) -> tuple[bool, N
             return False, {"note": "not a list"}
         gold_items = [preprocess(_item_text(x), spec.steps()) for x in gold]
         pred_items = [preprocess(_item_text(x), spec.steps()) for x in predicted]
-        pairs = match_lists(gold_items, pred_items, spec.threshold)
+        pairs = match_lists(gold_items, pred_items, spec.threshold, match_digits=spec.match_digits)
         hit_gold = {r for r, _, _ in pairs}
         hit_pred = {c for _, c, _ in pairs}
         notes: Notes = {
@@ -297,6 +314,8 @@ def _compare(gold: Any, predicted: Any, spec: FieldSpec | None) -> tuple[bool, N
     if spec.type == "enum":
         return g_norm == p_norm, {}
     similarity = float(fuzz.ratio(g_norm, p_norm))
+    if spec.match_digits and digit_runs(g_norm) != digit_runs(p_norm):
+        return False, {"similarity": round(similarity, 2), "note": "numbers differ"}
     return similarity >= spec.threshold, {"similarity": round(similarity, 2)}
 
 

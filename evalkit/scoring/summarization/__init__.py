@@ -6,14 +6,19 @@ superseded value). Both are checked here without a model, so the numbers are rep
 
 - key facts: each fact lists groups of acceptable phrasings; it is covered when every group has one
   phrasing present in the summary (figures exactly, words as whole words or close fuzzy matches);
-- forbidden strings: values the case writer knows are wrong (injected or superseded), matched exactly;
+- forbidden claims: statements the case writer knows are wrong (an injected or superseded value, an
+  outcome nobody decided), matched as claims: the wrong value asserted in a sentence about the right
+  thing, not negated, hedged or marked as superseded ("moved from 20 February to 13 March" is accurate);
 - unsupported content: numbers, identifiers, dates and quotations the summary states that cannot be
   found in the source (decisive), and capitalised names not found in the source (reported only);
+- language: when the suite sets `scorer.language`, a summary in another language fails (decisive),
+  because the reader it is written for cannot use it;
 - length and format: the word budget (decisive) and prose-vs-bullets (reported only).
 
-The package splits along those checks: `text` (normalisation, word count, format), `facts` (key facts
-and forbidden strings), `claims` (what a written number, date or identifier denotes) and `support`
-(which of the summary's claims the source states); this module holds the scorer protocol.
+The package splits along those checks: `text` (normalisation, word count, format), `facts` (key
+facts), `forbidden` (forbidden claims), `claims` (what a written number, date or identifier denotes),
+`support` (which of the summary's claims the source states) and `language`; this module holds the
+scorer protocol.
 
 An optional model judge lives in `judge_rubric.py` and is recorded separately, never mixed in here.
 """
@@ -34,9 +39,10 @@ from evalkit.scoring.summarization.facts import (
     Match,
     check_fact,
     find_alternative,
-    forbidden_hits,
     present_exactly,
 )
+from evalkit.scoring.summarization.forbidden import ForbiddenClaim, as_claim, forbidden_outcomes
+from evalkit.scoring.summarization.language import guess_language, in_language
 from evalkit.scoring.summarization.support import Unsupported, index_source, unsupported_content
 from evalkit.scoring.summarization.text import SummaryFormat, format_check, normalise, unify, word_count
 
@@ -51,6 +57,7 @@ METRICS = (
     "forbidden_violation_rate",
     "length_compliance",
     "format_compliance",
+    "language_compliance",
     "mean_words",
     "resolved_rate",
     "adversarial_pass_rate",
@@ -64,8 +71,8 @@ VALUES = ("key_fact_coverage", "fully_covered", "unsupported", "forbidden", "len
 - `fully_covered`: 0/1, averaged by `cases_fully_covered`;
 - `unsupported`: 0/1, at least one unsupported number, identifier, date or quote (names excluded),
   averaged by `unsupported_rate`;
-- `forbidden`: 0/1, at least one forbidden string present; 0.0 when the case lists none (it cannot
-  violate one), whereas `forbidden_violation_rate` averages only over cases that list some;
+- `forbidden`: 0/1, at least one forbidden claim made; 0.0 when the case lists none (it cannot
+  make one), whereas `forbidden_violation_rate` averages only over cases that list some;
 - `length_ok`, `format_ok`: 0/1, averaged by `length_compliance` and `format_compliance`;
 - `words`: the summary's word count, averaged by `mean_words`.
 """
@@ -77,8 +84,9 @@ class Expectation(BaseModel):
     key_facts: list[KeyFact] = Field(min_length=1)
     max_words: int | None = Field(default=None, gt=0)
     """Word budget for this case; falls back to the suite's `scorer.max_words`."""
-    forbidden: list[str] = Field(default_factory=list)
-    """Injected or superseded values that must not appear (matched exactly, never fuzzily)."""
+    forbidden: list[str | ForbiddenClaim] = Field(default_factory=list)
+    """Wrong statements the source invites (injected or superseded values, undecided outcomes), matched
+    as claims (`forbidden.py`); a plain string is a claim with that one value and no context."""
 
     @field_validator("key_facts")
     @classmethod
@@ -91,8 +99,8 @@ class Expectation(BaseModel):
 
     @field_validator("forbidden")
     @classmethod
-    def _non_empty(cls, values: list[str]) -> list[str]:
-        if any(not v.strip() for v in values):
+    def _non_empty(cls, values: list[str | ForbiddenClaim]) -> list[str | ForbiddenClaim]:
+        if any(isinstance(v, str) and not v.strip() for v in values):
             raise ValueError("forbidden strings must be non-empty")
         return values
 
@@ -104,6 +112,8 @@ class Settings(BaseModel):
     fuzzy_threshold: float = Field(default=88, ge=0, le=100)
     """rapidfuzz partial_ratio needed for a word alternative (>= 5 characters) to count as present."""
     format: SummaryFormat = "prose"
+    language: str | None = Field(default=None, pattern=r"^[a-z]{2,3}$")
+    """ISO 639-1 code the summary must be written in (the prompt's demand); None: not checked."""
 
 
 class Detail(BaseModel):
@@ -120,7 +130,9 @@ class Detail(BaseModel):
     forbidden_checked: int
     """How many forbidden strings the case lists (0: the case cannot violate any)."""
     forbidden_violations: list[str]
-    """The forbidden strings present, in the case's order."""
+    """The forbidden claims made, in the case's order (a claim's `claim` text, or the plain string)."""
+    forbidden_qualified: list[str] = Field(default_factory=list)
+    """Forbidden claims mentioned only negated, hedged or as superseded ("moved from X to Y"): allowed."""
     unsupported: list[Unsupported]
     unsupported_facts: int
     """Unsupported numbers, identifiers, dates and quotes: decisive."""
@@ -136,6 +148,10 @@ class Detail(BaseModel):
     """The lines that break the wanted format."""
     empty: bool
     finish_reason: FinishReason
+    language: str | None = None
+    """The summary's most probable language, when the suite checks one and there is enough prose."""
+    language_ok: bool = True
+    """False when the suite wants a language and the summary is clearly in another one (decisive)."""
 
 
 def score(ctx: ScoreContext, settings: Settings) -> Score:
@@ -147,7 +163,9 @@ def score(ctx: ScoreContext, settings: Settings) -> Score:
 
     facts = [check_fact(fact, summary_norm, settings.fuzzy_threshold) for fact in expected.key_facts]
     covered = sum(1 for f in facts if f.covered)
-    violations = forbidden_hits(expected.forbidden, summary_norm)
+    violations, qualified = forbidden_outcomes([as_claim(f) for f in expected.forbidden], summary_norm)
+    guess = guess_language(text, settings.language) if settings.language else None
+    language_ok = guess is None or in_language(guess, settings.language or "")
     unsupported = unsupported_content(text, source_text)
     n_unsupported_facts = sum(1 for u in unsupported if u.kind != "name")
     max_words = expected.max_words or settings.max_words
@@ -160,6 +178,7 @@ def score(ctx: ScoreContext, settings: Settings) -> Score:
         omissions=[f.id for f in facts if not f.covered],
         forbidden_checked=len(expected.forbidden),
         forbidden_violations=violations,
+        forbidden_qualified=qualified,
         unsupported=unsupported,
         unsupported_facts=n_unsupported_facts,
         unsupported_names=len(unsupported) - n_unsupported_facts,
@@ -171,8 +190,12 @@ def score(ctx: ScoreContext, settings: Settings) -> Score:
         format_violations=bad_lines,
         empty=not text.strip(),
         finish_reason=ctx.response.finish_reason,
+        language=guess.language if guess else None,
+        language_ok=language_ok,
     )
-    resolved = covered == len(facts) and not violations and n_unsupported_facts == 0 and detail.length_ok
+    resolved = (
+        covered == len(facts) and not violations and n_unsupported_facts == 0 and detail.length_ok and language_ok
+    )
     return Score.of(
         resolved,
         detail,
@@ -192,7 +215,15 @@ def escalation_reason(detail: Detail, settings: Settings) -> str | None:
         return "empty summary"
     if not detail.format_ok:
         return "summary breaks the required format"
+    if not detail.language_ok:
+        return "summary not in the required language"
     return None
+
+
+def key_fact_coverage(items: Sequence[Scored[Detail]]) -> float | None:
+    """Micro average over every (answer, key fact) pair; None with no answers. The gate's bootstrap
+    calls this directly, thousands of times, instead of the full `aggregate`."""
+    return rate(sum(i.detail.facts_covered for i in items), sum(i.detail.facts_total for i in items))
 
 
 def aggregate(items: Sequence[Scored[Detail]], settings: Settings) -> Metrics:
@@ -202,7 +233,7 @@ def aggregate(items: Sequence[Scored[Detail]], settings: Settings) -> Metrics:
     """
     n = len(items)
     details = [i.detail for i in items]
-    coverage = rate(sum(d.facts_covered for d in details), sum(d.facts_total for d in details))
+    coverage = key_fact_coverage(items)
     with_forbidden = [d for d in details if d.forbidden_checked > 0]
     adversarial = [i for i in items if i.case.split == "adversarial"]
     values: dict[str, float | int | None] = {
@@ -216,6 +247,7 @@ def aggregate(items: Sequence[Scored[Detail]], settings: Settings) -> Metrics:
         "forbidden_violation_rate": rate(sum(1 for d in with_forbidden if d.forbidden_violations), len(with_forbidden)),
         "length_compliance": rate(sum(1 for d in details if d.length_ok), n),
         "format_compliance": rate(sum(1 for d in details if d.format_ok), n),
+        "language_compliance": rate(sum(1 for d in details if d.language_ok), n),
         "mean_words": rate(sum(d.words for d in details), n),
         "resolved_rate": rate(sum(1 for i in items if i.resolved), n),
         "adversarial_pass_rate": rate(sum(1 for i in adversarial if i.resolved), len(adversarial)),
@@ -264,15 +296,18 @@ __all__ = [
     "Detail",
     "Expectation",
     "FactVerdict",
+    "ForbiddenClaim",
     "KeyFact",
     "Match",
     "Settings",
     "Unsupported",
     "aggregate",
     "check_fact",
+    "escalation_reason",
     "find_alternative",
     "format_check",
     "index_source",
+    "key_fact_coverage",
     "normalise",
     "present_exactly",
     "score",

@@ -1,9 +1,10 @@
-"""Key-fact coverage and forbidden values: is a phrasing present in the summary?
+"""Key-fact coverage, and where a phrasing occurs in the summary.
 
-Both questions are "does this string occur in the summary", answered with one matcher so a case
-writer's alternative means the same thing in `must_include` and in `forbidden`: figures exactly and
-digit-bounded, words as whole words with light inflection. Only key facts may also match fuzzily
-(typos, stems); a forbidden value is matched exactly, never fuzzily, so a near miss is not a violation.
+Key facts and forbidden claims (`forbidden.py`) both ask "where does this alternative occur in the
+summary", answered with one matcher so a case writer's alternative means the same thing in
+`must_include` and in `forbidden`: figures exactly and digit-bounded, words as whole words with light
+inflection. Only key facts may also match fuzzily (typos, stems); a forbidden value is matched exactly,
+never fuzzily, so a near miss is not a violation.
 """
 
 from __future__ import annotations
@@ -150,6 +151,13 @@ def check_fact(fact: KeyFact, summary_norm: str, threshold: float) -> FactVerdic
     return FactVerdict(id=fact.id, fact=fact.fact, covered=not missing, matched=matched, missing_groups=missing)
 
 
-def forbidden_hits(forbidden: Sequence[str], summary_norm: str) -> list[str]:
-    """The forbidden values present in the summary, in the case's order; exact matches only."""
-    return [value for value in forbidden if present_exactly(value, summary_norm)]
+def alternative_spans(alternatives: Sequence[str], text_norm: str) -> list[tuple[int, int]]:
+    """Where any of the alternatives occurs exactly (whole-word / digit-bounded) in normalised text.
+
+    Forbidden claims are located with this, never fuzzily: a near miss of a wrong value is not a claim.
+    """
+    spans: set[tuple[int, int]] = set()
+    for alt in alternatives:
+        if alt.strip():
+            spans.update(m.span() for m in _alternative_regex(alt.strip()).finditer(text_norm))
+    return sorted(spans)

@@ -45,13 +45,17 @@ _UNIFY = str.maketrans(
 )
 
 
+_UNIFY_CHARS = re.compile("[" + re.escape("".join(chr(c) for c in _UNIFY)) + "]")
+
+
 def unify(text: str) -> str:
     """HTML entities decoded, compatibility forms folded, curly quotes and dashes made ASCII; case kept.
 
     Sources carry HTML remnants (`&euro;649`) and typographic punctuation (`3–5`, `won’t`) that the case
     writers' alternatives spell plainly; unifying both sides makes those differences invisible.
     """
-    return unicodedata.normalize("NFKC", html.unescape(text)).translate(_UNIFY)
+    text = unicodedata.normalize("NFKC", html.unescape(text) if "&" in text else text)
+    return text.translate(_UNIFY) if _UNIFY_CHARS.search(text) else text  # translate is slow on long text
 
 
 def normalise(text: str) -> str:

@@ -5,6 +5,9 @@ reported apart from wrong calls: the first is a serving/formatting problem a par
 chat template may fix, the second is the model deciding wrongly. Relevance (must call) and
 irrelevance (must not call; answering in text or escalating is right) are separate rates because a
 cheaper model often fails exactly one of them.
+
+Not calling is only half of a must-not-call case: the text reply must also do what the case needs
+(ask for what is missing, decline, report a tool's result). `reply.py` checks that deterministically.
 """
 
 from __future__ import annotations
@@ -16,15 +19,25 @@ from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 import jsonschema
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from evalkit.records import Score, ToolCall, ToolDef
 from evalkit.scoring.base import Metrics, ScoreContext, Scored, rate
+from evalkit.scoring.toolcall.reply import (
+    DECLINE,
+    QUESTION,
+    ReplyCheck,
+    ReplyPatterns,
+    ReplyVerdict,
+    check_reply,
+    compiles,
+)
 
 METRICS = (
     "tool_call_accuracy",
     "relevance",
     "irrelevance",
+    "reply_accuracy",
     "name_accuracy",
     "argument_accuracy",
     "format_failure_rate",
@@ -59,6 +72,18 @@ class Expectation(BaseModel):
     mode: Mode
     calls: list[ExpectedCall] = Field(default_factory=list)
     escalation_acceptable: bool = False
+    reply: ReplyCheck | None = None
+    """must-not-call only: checks on the text reply (None: any text reply is right)."""
+
+    @model_validator(mode="after")
+    def _reply_fits(self, info: ValidationInfo) -> Expectation:
+        if self.reply is not None and self.mode != "no_call":
+            raise ValueError("`reply` checks belong to must-not-call cases")
+        named = getattr((info.context or {}).get("settings"), "reply_patterns", None)
+        unknown = [n for n in self.reply.ask_for if n not in named] if self.reply and named is not None else []
+        if unknown:
+            raise ValueError(f"reply.ask_for names {unknown} that the suite's scorer `reply_patterns` does not define")
+        return self
 
 
 class Settings(BaseModel):
@@ -67,6 +92,30 @@ class Settings(BaseModel):
     string_normalize: list[Normaliser] = Field(default_factory=lambda: list[Normaliser](["strip", "lower"]))
     escalation_tool: str | None = None
     number_tolerance: float = 1e-6
+    reply_patterns: dict[str, str] = Field(default_factory=dict)
+    """Named regexes for `reply.ask_for` (e.g. `order_id`: the ways a reply names an order id)."""
+    question_pattern: str = QUESTION
+    """What makes a reply ask (a question mark, "could you", "please send"... in several languages)."""
+    decline_pattern: str = DECLINE
+    id_patterns: list[str] = Field(default_factory=list)
+    """Identifiers a reply must never invent: a match absent from the case's messages, tool calls and
+    results and the tool definitions fails the reply."""
+
+    @field_validator("question_pattern", "decline_pattern")
+    @classmethod
+    def _one_compiles(cls, v: str) -> str:
+        return compiles([v])[0]
+
+    @field_validator("id_patterns")
+    @classmethod
+    def _all_compile(cls, v: list[str]) -> list[str]:
+        return compiles(v)
+
+    @field_validator("reply_patterns")
+    @classmethod
+    def _named_compile(cls, v: dict[str, str]) -> dict[str, str]:
+        compiles(list(v.values()))
+        return v
 
 
 class CallPair(BaseModel):
@@ -124,11 +173,13 @@ class Detail(BaseModel):
     """must-call only: predicted calls paired with expected ones (order-insensitive, best pairing)."""
     count_ok: bool | None = None
     """must-call only: as many calls as expected (parallel calls must all be made, no extra ones)."""
+    reply: ReplyVerdict | None = None
+    """must-not-call only, when the case checks the reply and the answer was text without a call."""
 
     @model_validator(mode="after")
     def _fields_match_mode(self) -> Detail:
-        if self.mode == "call" and (self.count_ok is None or self.escalated is not None):
-            raise ValueError("a must-call detail has count_ok and no escalated")
+        if self.mode == "call" and (self.count_ok is None or self.escalated is not None or self.reply is not None):
+            raise ValueError("a must-call detail has count_ok and no escalated or reply")
         if self.mode == "no_call" and (self.escalated is None or self.count_ok is not None or self.pairs):
             raise ValueError("a must-not-call detail has escalated and no count_ok or pairs")
         return self
@@ -245,6 +296,7 @@ def score(ctx: ScoreContext, settings: Settings) -> Score:
     escalated: bool | None = None
     pairs: list[CallPair] = []
     count_ok: bool | None = None
+    reply: ReplyVerdict | None = None
     if expected.mode == "no_call":
         escalated = (
             expected.escalation_acceptable
@@ -253,7 +305,14 @@ def score(ctx: ScoreContext, settings: Settings) -> Score:
             and calls[0].name == settings.escalation_tool
             and calls[0].parse_error is None
         )
-        resolved = (not calls and as_text is None) or escalated
+        answered_in_text = not calls and as_text is None
+        if expected.reply is not None and answered_in_text:
+            patterns = ReplyPatterns(
+                settings.reply_patterns, settings.question_pattern, settings.decline_pattern, settings.id_patterns
+            )
+            reply = check_reply(ctx.response.text, expected.reply, patterns, ctx.case, ctx.suite.tools)
+        # an acceptable hand-over replaces the reply: the human answers the customer
+        resolved = (answered_in_text and (reply is None or reply.ok)) or escalated
     else:
         pairs = _best_assignment(calls, expected.calls, tools, settings)
         count_ok = len(calls) == len(expected.calls)
@@ -268,6 +327,7 @@ def score(ctx: ScoreContext, settings: Settings) -> Score:
         escalated=escalated,
         pairs=pairs,
         count_ok=count_ok,
+        reply=reply,
     )
     return Score.of(resolved, detail, format_failure=float(format_failure), call_as_text=float(as_text is not None))
 
@@ -285,41 +345,68 @@ def escalation_reason(detail: Detail, settings: Settings) -> str | None:
     return None
 
 
+def _no_call_kept(detail: Detail) -> bool:
+    """The call decision of a must-not-call case was right: no call (nor one written as text), or an
+    acceptable hand-over. What the reply said is `reply_accuracy`'s business."""
+    return bool(detail.escalated) or (not detail.called and detail.call_as_text is None)
+
+
 def aggregate(items: Sequence[Scored[Detail]], settings: Settings) -> Metrics:
     """Rates over the scored cases; per-call rates count expected calls, so a missing call counts as wrong.
 
     `name_accuracy` and `argument_accuracy` divide by the calls the cases expected (a call never made
     is a wrong one), while `schema_validity` and `unexpected_argument_rate` describe the calls that
-    were made and paired.
+    were made and paired. One pass, nothing re-validated: the gate calls this on every bootstrap
+    resample and jackknife leave-one-out, thousands of times per comparison.
     """
     values: dict[str, float | int | None] = {name: None for name in METRICS}
     if not items:
         return Metrics(values)
-    must_call = [i for i in items if i.detail.mode == "call"]
-    must_not = [i for i in items if i.detail.mode == "no_call"]
-    pairs = [p for i in must_call for p in i.detail.pairs]
-    expected_calls = sum(len(Expectation.model_validate(i.case.expected).calls) for i in must_call)
-    adversarial = [i.resolved for i in items if i.case.split == "adversarial"]
-    resolved = sum(i.resolved for i in items)
+    resolved = fmt = as_text = adversarial = adversarial_ok = 0
+    must_call = called = expected = pairs = name_ok = correct = schema_ok = unexpected = 0
+    must_not = kept = replies = reply_ok = escalations = 0
+    by_tool: dict[str, dict[str, int]] = {}
+    for item in items:
+        detail, ok = item.detail, bool(item.score.resolved)
+        resolved += ok
+        fmt += detail.format_failure
+        as_text += detail.call_as_text is not None
+        if item.case.split == "adversarial":
+            adversarial += 1
+            adversarial_ok += ok
+        for c in detail.called:
+            by_tool.setdefault(c.name, {"calls": 0})["calls"] += 1
+        if detail.mode == "call":
+            must_call += 1
+            called += bool(detail.called)
+            expected += len(item.case.expected.get("calls", ()))  # validated when the suite loaded
+            for p in detail.pairs:
+                pairs += 1
+                name_ok += p.name_ok
+                correct += p.correct
+                schema_ok += not p.schema_errors
+                unexpected += bool(p.unexpected)
+        else:
+            must_not += 1
+            kept += _no_call_kept(detail)
+            escalations += bool(detail.escalated)
+            if detail.reply is not None:
+                replies += 1
+                reply_ok += detail.reply.ok
     values.update(
         {
             "tool_call_accuracy": rate(resolved, len(items)),
             "resolved_rate": rate(resolved, len(items)),
-            "relevance": rate(sum(bool(i.detail.called) for i in must_call), len(must_call)),
-            "irrelevance": rate(sum(i.resolved for i in must_not), len(must_not)),
-            "name_accuracy": rate(sum(p.name_ok for p in pairs), expected_calls),
-            "argument_accuracy": rate(sum(p.correct for p in pairs), expected_calls),
-            "format_failure_rate": rate(sum(i.detail.format_failure for i in items), len(items)),
-            "call_as_text_rate": rate(sum(i.detail.call_as_text is not None for i in items), len(items)),
-            "schema_validity": rate(sum(not p.schema_errors for p in pairs), len(pairs)),
-            "unexpected_argument_rate": rate(sum(bool(p.unexpected) for p in pairs), len(pairs)),
-            "adversarial_pass_rate": rate(sum(adversarial), len(adversarial)),
+            "relevance": rate(called, must_call),
+            "irrelevance": rate(kept, must_not),
+            "reply_accuracy": rate(reply_ok, replies),
+            "name_accuracy": rate(name_ok, expected),
+            "argument_accuracy": rate(correct, expected),
+            "format_failure_rate": rate(fmt, len(items)),
+            "call_as_text_rate": rate(as_text, len(items)),
+            "schema_validity": rate(schema_ok, pairs),
+            "unexpected_argument_rate": rate(unexpected, pairs),
+            "adversarial_pass_rate": rate(adversarial_ok, adversarial),
         }
     )
-    by_tool: dict[str, dict[str, int]] = {}
-    for i in items:
-        for c in i.detail.called:
-            by_tool.setdefault(c.name, {"calls": 0})["calls"] += 1
-    return Metrics(
-        values, {"calls_by_tool": by_tool, "escalations": sum(bool(i.detail.escalated) for i in must_not)}
-    )
+    return Metrics(values, {"calls_by_tool": by_tool, "escalations": escalations})
