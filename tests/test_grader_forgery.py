@@ -22,7 +22,8 @@ from evalkit.inputs.cases import Case
 from evalkit.records import Response, Score
 from evalkit.scoring import coding
 from evalkit.scoring.base import ScoreContext
-from evalkit.scoring.coding import verdict
+from evalkit.scoring.coding import isolation, verdict
+from tests.sandbox_support import NAMESPACED, require_level
 from tests.test_scoring_coding import ADD_CASE, fenced, make_suite
 
 SETTINGS = coding.Settings(timeout_s=20, memory_mb=512)
@@ -63,6 +64,19 @@ def test_a_correct_answer_still_resolves_with_every_check_on() -> None:
         result = score(fenced("def add(a, b):\n    return a + b\n"), case)
         assert result.resolved, result.detail
         assert result.detail["integrity"] == [] and result.detail["report_error"] is None
+
+
+@pytest.mark.parametrize("level", NAMESPACED)
+def test_the_verdict_is_the_same_on_every_namespaced_level(
+    level: isolation.Level, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    isolation._reset_for_tests()
+    require_level(level)
+    monkeypatch.setenv(isolation.FORCE_ENV, level)
+    right = score(fenced("def add(a, b):\n    return a + b\n"))
+    assert right.resolved and right.detail["isolation"] == level, right.detail
+    assert not_resolved(score(fenced(WRONG)))["tests"]["failed"] == 3
+    isolation._reset_for_tests()
 
 
 def test_forged_junit_report_and_os_exit() -> None:

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from evalkit.scoring.coding import isolation, reaper
-from evalkit.scoring.coding.sandbox import run_sandboxed
+from evalkit.scoring.coding.sandbox import Limits, run_in, run_sandboxed, sandbox_dir
 from tests.sandbox_support import NAMESPACED, host_pids, marker, require_level, wait_until
 
 PY = sys.executable
@@ -57,6 +57,7 @@ ATTEMPTS = """
             seen['files'][path] = open(path).read()
         except OSError as exc:
             seen['files'][path] = 'denied: ' + type(exc).__name__
+    seen['base'] = open('base.txt').read()
     for path in (sys.argv[1], '/usr/evalkit-escaped', '/etc/evalkit-escaped', 'inside.txt'):
         try:
             open(path, 'w').write('x')
@@ -88,11 +89,13 @@ def attempts(
     require_level(level)
     outside = tmp_path_factory.mktemp("outside") / "escaped.txt"
     argv = [PY, "-c", textwrap.dedent(ATTEMPTS), str(outside), str(server.getsockname()[1])]
-    with pytest.MonkeyPatch.context() as patch:
+    with pytest.MonkeyPatch.context() as patch, sandbox_dir({"base.txt": "from the host"}) as work:
         patch.setenv("OPENAI_API_KEY", CANARY)  # evalkit's environment, which the child is started from
-        result = run_sandboxed(argv, {}, level=level, timeout_s=30)
-    assert result.returncode == 0, result.stderr
-    seen: dict[str, Any] = json.loads(result.stdout)
+        result = run_in(work, argv, Limits(timeout_s=30), level=level)
+        assert result.returncode == 0, result.stderr
+        seen: dict[str, Any] = json.loads(result.stdout)
+        inside = work / "inside.txt"
+        seen["inside_on_host"] = inside.read_text() if inside.exists() else None
     seen["outside"] = outside
     yield seen
     isolation._reset_for_tests()
@@ -112,7 +115,8 @@ def test_host_passwd_and_shadow_are_not_readable(attempts: dict[str, Any]) -> No
 
 
 def test_cannot_write_outside_its_folder(attempts: dict[str, Any]) -> None:
-    assert attempts["wrote"] == ["inside.txt"]
+    assert attempts["base"] == "from the host"  # its own folder is the host's, readable ...
+    assert attempts["wrote"] == ["inside.txt"] and attempts["inside_on_host"] == "x"  # ... and writable
     assert not attempts["outside"].exists() and not Path("/usr/evalkit-escaped").exists()
 
 
@@ -159,7 +163,7 @@ def test_a_setsid_grandchild_does_not_survive(level: isolation.Level) -> None:
 SCORER = """
 import os, sys
 from pathlib import Path
-from evalkit.scoring.coding.sandbox import run_sandboxed
+from evalkit.scoring.coding.sandbox import Limits, run_in, run_sandboxed, sandbox_dir
 mark = os.environ["MARK"]
 leader = "'import os, time; os.setsid(); time.sleep(600)'"
 code = "import subprocess, sys, time\\n" \\

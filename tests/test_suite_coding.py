@@ -125,15 +125,14 @@ def test_the_first_cases_are_short_functions_for_the_cpu_demo(suite: LoadedSuite
 
 
 def test_patch_requests_describe_symptoms_not_fixes(suite: LoadedSuite) -> None:
-    """A bug report names neither the function to change nor the file: finding them is the task."""
-    for case in suite.cases:
-        if case.expected["kind"] != "patch":
-            continue
+    """A bug report names neither the file to change nor any function in it: finding them is the task."""
+    patches = [c for c in suite.cases if c.expected["kind"] == "patch"]
+    for case in patches:
         task = case.input["task"]
         for path in case.expected["allowed_files"]:
-            assert path not in task, (case.id, path)
-        changed = re.findall(r"^[-+](?![-+])\s*def (\w+)", json.dumps(case.expected), flags=re.M)
-        assert not any(f"{name}(" in task for name in changed), case.id
+            assert path not in task and path.rsplit("/", 1)[-1] not in task, (case.id, path)
+            functions = re.findall(r"^\s*def (\w+)\(", suite.assets[case.expected["repo"]][path], flags=re.M)
+            assert functions and not [f for f in functions if re.search(rf"\b{f}\b", task)], (case.id, functions)
 
 
 # --------------------------------------------------------------------------------------------------

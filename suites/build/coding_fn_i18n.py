@@ -14,7 +14,7 @@ import coding_fn_dates as dates
 import coding_fn_money as money
 import coding_fn_parsing as parsing
 import coding_fn_rules as rules_mod
-from coding_kit import Call, Family, FnTask, bullets, example_pairs, pick, run_reference
+from coding_kit import Call, Family, FnTask, bullets, example_pairs, half_even, pick, run_reference, separating
 from coding_voice import PEOPLE
 
 _OPEN = {
@@ -416,6 +416,11 @@ def refund_other_language(rng: random.Random, mode: str) -> FnTask:
         Call((Decimal("10.00"), d0, d0 - dt.timedelta(days=1), "new", False), "invalid"),
         Call((Decimal("10.00"), d0, d0, "broken", False), "invalid"),
     ]
+    halves = (Call((Decimal(c) / 100, d0, d0, "used", False), "half_up") for c in range(1, 5000))
+    # the request says half-up: test it where banker's rounding would differ (when no input can, the rule
+    # changes no result)
+    ties = separating(reference, p["name"], half_even(reference), halves, 2)
+    calls += ties
     fn = run_reference(reference, p["name"])
     pairs = example_pairs(fn, calls[4:6], 2, lambda c: f"{p['name']}{c.args!r}")
     sig = f"{p['name']}(price: Decimal, delivered: date, returned: date, condition: str, on_sale: bool) -> Decimal"

@@ -10,7 +10,7 @@ import random
 from decimal import Decimal
 from typing import Any
 
-from coding_kit import Call, Family, FnTask, bullets, example_pairs, pick, run_reference
+from coding_kit import Call, Family, FnTask, bullets, example_pairs, half_even, pick, run_reference, separating
 from coding_twists import revision
 from coding_voice import examples_block, frame, signature_line
 
@@ -388,6 +388,15 @@ def invoice_totals(rng: random.Random, mode: str) -> FnTask:
             change = f"the `{k}` rate is now {new[k]}% (the law changed on the 1st)"
     reference = _vat_ref(p)
     calls = _vat_inputs(rng, p)
+    # the request says half-up: add the lines where banker's rounding would give another cent (none exist for
+    # some gross-price rates, where the rule then cannot change a result)
+    singles = [
+        Call(([(Decimal(c) / 100, q, cat)],), "half_cents")
+        for c in range(1, 4000)
+        for q in (1, 3)
+        for cat in p["rates"]
+    ]
+    calls += separating(reference, p["name"], half_even(reference), singles, 2)
     fn = run_reference(shown, p["name"])
     pairs = example_pairs(fn, calls[:3], 1, lambda c: f"{p['name']}({c.args[0]!r})")
     sig = f"{p['name']}(lines: list[tuple[Decimal, int, str]]) -> tuple[Decimal, Decimal, Decimal]"
@@ -714,6 +723,13 @@ def format_money(rng: random.Random, mode: str) -> FnTask:
         )
     reference = _fmt_ref(p)
     calls = _fmt_inputs(rng, p)
+    halves = [Call((Decimal(c) / 1000, cur), "half_up") for c in range(1, 4000) for cur in ("EUR", "USD", "CHF")]
+    halves += [Call((Decimal(c) / 10, "JPY"), "half_up") for c in range(-200, 200)]
+    # the request says half-up: test it where banker's rounding would differ (when no input can, the rule
+    # changes no result)
+    ties = separating(reference, p["name"], half_even(reference), halves, 3)
+    assert len(ties) == 3
+    calls += ties
     fn = run_reference(shown, p["name"])
     pairs = example_pairs(fn, calls, 3, lambda c: f"{p['name']}({c.args[0]!r}, {c.args[1]!r})")
     sig = f"{p['name']}(amount: Decimal, currency: str) -> str"
@@ -869,6 +885,21 @@ def late_fee(rng: random.Random, mode: str) -> FnTask:
             change = f"the cap is {p['cap']}% of the amount (legal checked the contract)"
     reference = _fee_ref(p)
     calls = _fee_inputs(rng, p)
+    late = p["grace"] + (5 if p["kind"] == "daily" else 31)
+    due, today = calls[0].args[1], calls[0].args[3:]
+    # the request says half-up: test it where banker's rounding would differ (when no input can, the rule
+    # changes no result)
+    ties = separating(
+        reference,
+        p["name"],
+        half_even(reference),
+        (
+            Call((Decimal(c) / 100, due, due + dt.timedelta(days=late), *today), "half_up")
+            for c in range(2500, 10_000_000, 2500)
+        ),
+        2,
+    )
+    calls += ties
     fn = run_reference(shown, p["name"])
 
     def show(c: Call) -> str:

@@ -9,7 +9,7 @@ import random
 from decimal import Decimal
 from typing import Any
 
-from coding_kit import Call, Family, FnTask, bullets, example_pairs, pick, run_reference
+from coding_kit import Call, Family, FnTask, bullets, example_pairs, half_even, pick, run_reference, separating
 from coding_twists import revision
 from coding_voice import examples_block, frame, signature_line
 
@@ -337,6 +337,12 @@ def overtime_pay(rng: random.Random, mode: str) -> FnTask:
         Call(([Decimal(8)] * 6, Decimal("20")), "invalid"),
         Call(([Decimal(8)] * 6 + [Decimal(-1)], Decimal("20")), "invalid"),
     ]
+    days = [Decimal(q) / 4 for q in (1, 2, 3, 5, 6)]
+    halves = (Call(([h] + [Decimal(0)] * 6, Decimal(c) / 100), "half_up") for c in range(1000, 5000) for h in days)
+    # the request says half-up: test it where banker's rounding would differ (when no input can, the rule
+    # changes no result)
+    ties = separating(reference, p["name"], half_even(reference), halves, 2)
+    calls += ties
     fn = run_reference(shown, p["name"])
     pairs = example_pairs(fn, calls[6:8], 2, lambda c: f"{p['name']}({[str(h) for h in c.args[0]]}, {c.args[1]!r})")
     bg = (
@@ -580,6 +586,12 @@ def refund_amount(rng: random.Random, mode: str) -> FnTask:
             "rounding",
         )
     ]
+    front = (d0,) if p["missing"] else ()
+    halves = (Call((Decimal(c) / 100, *front, d0, d0, "used", False), "half_up") for c in range(1, 5000))
+    # the request says half-up: test it where banker's rounding would differ (when no input can, the rule
+    # changes no result)
+    ties = separating(reference, p["name"], half_even(reference), halves, 2)
+    calls += ties
     if p["missing"]:
         calls += [
             Call((Decimal("50.00"), d0, None, d0 + dt.timedelta(days=3 + full), "new", False), "unconfirmed"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import itertools
 import random
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
@@ -317,13 +318,15 @@ def example_pairs(
     return pairs
 
 
-def separating(reference: str, name: str, variant: str, candidates: Iterable[Call], k: int = 2) -> list[Call]:
+def separating(
+    reference: str, name: str, variant: str, candidates: Iterable[Call], k: int = 2, budget: int = 1500
+) -> list[Call]:
     """The first k candidate calls on which `variant` (a plausible misreading of a stated rule, such as
     half-even rounding where the request says half-up) answers differently from the reference: added to
     the hidden tests so the stated rule is really tested, not just stated."""
     right, other = run_reference(reference, name), run_reference(variant, name)
     found: list[Call] = []
-    for call in candidates:
+    for call in itertools.islice(candidates, budget):
         a, b = outcome(right, call.args), outcome(other, call.args)
         if a[0] != b[0] or (a[0] == "value" and repr(a[1]) != repr(b[1])):
             found.append(call)

@@ -40,6 +40,7 @@ if TYPE_CHECKING or __package__:
     from evalkit.scoring.coding import harness_guard as guard
     from evalkit.scoring.coding.harness_tests import (
         expected_count,
+        imported_modules,
         lookup,
         marks_of,
         parametrizations,
@@ -52,6 +53,7 @@ else:  # in the sandbox, run as a script: its modules are sibling files, and eva
     import harness_guard as guard
     from harness_tests import (
         expected_count,
+        imported_modules,
         lookup,
         marks_of,
         parametrizations,
@@ -137,19 +139,14 @@ def make_plugin(c: dict[str, Any]) -> Any:
             from _pytest.mark.structures import MARK_GEN
 
             MARK_GEN._config = None  # the only module-level path to pytest's config (it checks mark names)
-            _c["snapshot"] = guard.snapshot()
+            _c["preload"](_c["watch"], _c["work"])
+            _c["snapshot"] = guard.snapshot(_c["watch"])
+            _c["hot"] = guard.hot(_c["snapshot"], _c["watch"])
 
         @pytest.hookimpl(tryfirst=True)
         def pytest_collection_finish(self, session: Any, _c: dict[str, Any] = c) -> None:
-            _c["check"](_c, "collection")
+            _c["check"](_c, "collection", "hot")  # before the pristine namespace binds anything
             space = _c["build_space"](_c)
-            used = {
-                _c["getattr"](v, "__name__", None)
-                if _c["isinstance"](v, _c["ModuleType"])
-                else _c["getattr"](v, "__module__", None)
-                for v in (space or {}).values()
-            }
-            _c["hot"] = _c["hot_part"](_c["snapshot"], {u for u in used if _c["isinstance"](u, str)})
             counts = {}
             for qualname in _c["names"]:
                 fn, cls = _c["lookup"](space, qualname)
@@ -193,7 +190,7 @@ def make_plugin(c: dict[str, Any]) -> Any:
                     {"kind": "report", "id": _c["str"](report.nodeid), "when": _c["str"](report.when), "message": text}
                 )
             if report.when == "teardown":
-                _c["check"](_c, _c["str"](report.nodeid), "hot" if _c["hot"] is not None else "snapshot")
+                _c["check"](_c, _c["str"](report.nodeid), "hot")
 
         @pytest.hookimpl(trylast=True)
         def pytest_sessionfinish(self, session: Any, _c: dict[str, Any] = c) -> None:
@@ -207,6 +204,28 @@ def make_plugin(c: dict[str, Any]) -> Any:
 
     c["guarded"] += [f for f in vars(Harness).values() if callable(f)]
     return Harness()
+
+
+def preload(names: set[str], work: str) -> None:
+    """Import the modules the tests import, before the snapshot, so that they are in it; never one
+    from the working folder (that is graded code, and it may not run before the guard is up)."""
+    import importlib
+    import importlib.util
+
+    for name in sorted(names):
+        top = name.partition(".")[0]
+        try:
+            spec = importlib.util.find_spec(top)
+        except (ImportError, ValueError):
+            continue
+        origin = (spec.origin or "") if spec is not None else work
+        locations = list(spec.submodule_search_locations or []) if spec is not None else []
+        if spec is None or any(str(where).startswith(work) for where in [origin, *locations]):
+            continue
+        try:
+            importlib.import_module(name)
+        except Exception:  # pytest will report it when the test file imports it
+            continue
 
 
 def check(c: dict[str, Any], where: str, part: str = "snapshot", _changes: Any = guard.changes) -> None:
@@ -283,6 +302,7 @@ def main() -> int:
         "module": config["module"],
         "source": source,
         "names": test_functions(source),
+        "watch": imported_modules(source),
         "violations": [],
         "emit": emit,
         "snapshot": None,
@@ -292,6 +312,7 @@ def main() -> int:
         "builtins": dict(vars(builtins)),
         "real_import": builtins.__import__,
         "check": check,
+        "preload": preload,
         "build_space": build_space,
         "lookup": lookup,
         "marks_of": marks_of,
@@ -299,8 +320,6 @@ def main() -> int:
         "pristine_args": pristine_args,
         "qualname_of": qualname_of,
         "describe": describe,
-        "hot_part": guard.hot,
-        "ModuleType": type(sys),
         "ParameterSet": ParameterSet,
         "Skipped": Skipped,
         "str": str,

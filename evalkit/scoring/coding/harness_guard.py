@@ -265,14 +265,22 @@ Snapshot = tuple[
 HOT_PREFIXES = ("pytest", "_pytest", "pluggy", "builtins", "harness")
 
 
-def snapshot() -> Snapshot:
-    """Every loaded module's namespace, and every class defined in one, as they are now."""
+def _watched(name: str, watch: set[str]) -> bool:
+    return name.startswith(HOT_PREFIXES) or any(name == w or name.startswith(w + ".") for w in watch)
+
+
+def snapshot(watch: set[str]) -> Snapshot:
+    """Every loaded module's namespace as it is now, and the classes defined in pytest, pluggy, the
+    harness, builtins and the modules in `watch` (those the tests import): the classes the tests and
+    the verdict actually go through, a fraction of the cost of all of them."""
     modules = {name: mod for name, mod in list(sys.modules.items()) if isinstance(mod, ModuleType)}
     names: dict[str, tuple[tuple[str, ...], tuple[Any, ...]]] = {}
     classes: list[tuple[type, dict[str, Any]]] = []
     for name, mod in modules.items():
         space = vars(mod)
         names[name] = (tuple(space), tuple(space.values()))
+        if not _watched(name, watch):
+            continue
         for value in names[name][1]:
             if (
                 isinstance(value, type)
@@ -284,12 +292,11 @@ def snapshot() -> Snapshot:
     return modules, names, classes
 
 
-def hot(snap: Snapshot, extra: set[str]) -> Snapshot:
-    """The part of `snap` checked after every test: pytest, pluggy, the harness, builtins and the
-    modules the tests use (`extra`); everything is checked after collection and at the end."""
-    keep = {n for n in snap[0] if n in extra or n.startswith(HOT_PREFIXES)}
-    classes = [(c, d) for c, d in snap[2] if d.get("__module__") in keep]
-    return {n: snap[0][n] for n in keep}, {n: snap[1][n] for n in keep}, classes
+def hot(snap: Snapshot, watch: set[str]) -> Snapshot:
+    """The part of `snap` checked after collection and after every test: pytest, pluggy, the
+    harness, builtins and the modules the tests import (`watch`); all of it is checked at the end."""
+    keep = {n for n in snap[0] if _watched(n, watch)}
+    return {n: snap[0][n] for n in keep}, {n: snap[1][n] for n in keep}, snap[2]
 
 
 _MISSING = object()

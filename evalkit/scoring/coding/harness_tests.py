@@ -107,3 +107,14 @@ def lookup(space: dict[str, Any] | None, qualname: str, _vars: Any = vars) -> tu
     cls = space.get(cls_name) if cls_name else None
     fn = _vars(cls).get(fn_name) if cls is not None else space.get(fn_name)
     return fn, cls
+
+
+def imported_modules(source: bytes) -> set[str]:
+    """Modules the test file imports (absolute imports, as written): what `harness_guard` watches."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module)
+    return found

@@ -48,7 +48,9 @@ _GROUP = "nogroup:x:65534:\n"
 _PROBE_TIMEOUT_S = 20.0
 
 # Runs as root inside the new user + mount namespace (unshare level), before the code: $1 work dir,
-# $2 read-only dir, $3 folder with the fake passwd/group; "$@" after them is the command.
+# $2 read-only dir, $3 folder with the fake passwd/group; "$@" after them is the command. The folders
+# are opened first and bound back from those descriptors once /tmp is replaced (--no-canonicalize: mount
+# must not turn /proc/self/fd/N back into the path, which by then names the new, empty tmpfs).
 _UNSHARE_SETUP = r"""
 set -eu
 work=$1; ro=$2; etc=$3; shift 3
@@ -57,12 +59,13 @@ for m in $(cut -d' ' -f5 /proc/self/mountinfo | sort -r -u); do
   mount -o remount,bind,ro "$m" 2>/dev/null || true
 done
 for f in /etc/shadow /etc/gshadow; do [ -e "$f" ] && mount --bind /dev/null "$f"; done
-mount --bind /proc/self/fd/5 /etc/passwd
-mount --bind /proc/self/fd/6 /etc/group
+mount --no-canonicalize --bind /proc/self/fd/5 /etc/passwd
+mount --no-canonicalize --bind /proc/self/fd/6 /etc/group
 mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /tmp
 mkdir -p "$work" "$ro"
-mount --bind /proc/self/fd/3 "$work"
-mount --bind /proc/self/fd/4 "$ro"
+mount --no-canonicalize --bind /proc/self/fd/3 "$work"
+mount -o remount,bind,rw "$work"
+mount --no-canonicalize --bind /proc/self/fd/4 "$ro"
 mount -o remount,bind,ro "$ro"
 exec 3<&- 4<&- 5<&- 6<&-
 cd "$work"
