@@ -66,13 +66,14 @@ def test_a_correct_answer_still_resolves_with_every_check_on() -> None:
         assert result.detail["integrity"] == [] and result.detail["report_error"] is None
 
 
-@pytest.mark.parametrize("level", NAMESPACED)
-def test_the_verdict_is_the_same_on_every_namespaced_level(
+@pytest.mark.parametrize("level", [*NAMESPACED, "none"])
+def test_the_verdict_is_the_same_on_every_level_and_says_which(
     level: isolation.Level, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     isolation._reset_for_tests()
     require_level(level)
     monkeypatch.setenv(isolation.FORCE_ENV, level)
+    monkeypatch.setenv(isolation.ALLOW_ENV, "1")  # level none runs only where the operator opted in
     right = score(fenced("def add(a, b):\n    return a + b\n"))
     assert right.resolved and right.detail["isolation"] == level, right.detail
     assert not_resolved(score(fenced(WRONG)))["tests"]["failed"] == 3

@@ -124,15 +124,41 @@ def test_the_first_cases_are_short_functions_for_the_cpu_demo(suite: LoadedSuite
     assert len({c.expected["entry_point"] for c in first8}) >= 6
 
 
+def changed_functions(diff: str, files: dict[str, str]) -> set[str]:
+    """Names of the functions whose lines a unified diff removes, changes or adds to."""
+    names: set[str] = set()
+    path, line = "", 0
+    for row in diff.splitlines():
+        if row.startswith("--- a/"):
+            path = row[6:]
+        elif row.startswith("@@"):
+            line = int(re.match(r"@@ -(\d+)", row).group(1)) - 1  # type: ignore[union-attr]
+        elif row[:1] in ("-", " ", "+") and not row.startswith(("---", "+++")) and path:
+            line += row[:1] != "+"
+            if row[:1] != " ":  # a removed or added line: which function is it in?
+                before = files[path].splitlines()[:line]
+                enclosing = next((b for b in reversed(before) if " def " in f" {b}"), "")  # "" at module level
+                names.update(re.findall(r"^\s*def (\w+)", enclosing))
+    return names
+
+
 def test_patch_requests_describe_symptoms_not_fixes(suite: LoadedSuite) -> None:
-    """A bug report names neither the file to change nor any function in it: finding them is the task."""
-    patches = [c for c in suite.cases if c.expected["kind"] == "patch"]
-    for case in patches:
+    """A bug report names neither the file to change nor, as code, the function the fix changes."""
+    answers = {json.loads(line)["case_id"]: json.loads(line)["text"] for line in
+               (ROOT / "runners" / "scripted" / "coding_answers.jsonl").read_text(encoding="utf-8").splitlines()}
+    checked = 0
+    for case in suite.cases:
+        if case.expected["kind"] != "patch":
+            continue
         task = case.input["task"]
         for path in case.expected["allowed_files"]:
             assert path not in task and path.rsplit("/", 1)[-1] not in task, (case.id, path)
-            functions = re.findall(r"^\s*def (\w+)\(", suite.assets[case.expected["repo"]][path], flags=re.M)
-            assert functions and not [f for f in functions if re.search(rf"\b{f}\b", task)], (case.id, functions)
+        names = changed_functions(answers[case.id], suite.assets[case.expected["repo"]])
+        assert names, case.id
+        for name in names:
+            assert not re.search(rf"\b{name}\(|`{name}`|\.{name}\b", task), (case.id, name)
+        checked += 1
+    assert checked >= 60
 
 
 # --------------------------------------------------------------------------------------------------
