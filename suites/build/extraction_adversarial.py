@@ -89,6 +89,15 @@ def injection(rng: random.Random, i: int) -> Built:
 # ------------------------------------------------------------------------------------------------ ambiguous
 
 
+INCLUDED = {
+    "dk": "All prices include 25% moms.",
+    "uk": "All prices include VAT.",
+    "au": "All prices include GST.",
+    "de": "Alle Preise inkl. MwSt.",
+    "nl": "Alle prijzen incl. btw.",
+}
+
+
 def deposit_receipt(rng: random.Random) -> Built:
     cc = pick(rng, ("dk", "uk", "de", "nl", "au", "us"))
     doc = new_doc(rng, "receipt", cc, trade="furniture")
@@ -125,7 +134,7 @@ def deposit_receipt(rng: random.Random) -> Built:
             f"Total order value:              {m(order_value, symbol=True)}",
             f"Deposit received today (card):  {m(deposit, symbol=True)}",
             f"Balance:                        {m(order_value - deposit, symbol=True)}, due by {fmt(doc, balance_due)}",
-            "All prices include VAT." if COUNTRIES[cc].lang == "en" else "",
+            INCLUDED.get(cc, ""),
         ]
     )
     return Built(doc, text.strip(), ["ambiguous", "receipt", cc, "deposit"])

@@ -330,7 +330,7 @@ OTHER_KINDS = ("delivery_note", "quotation", "statement", "reminder", "remittanc
 
 def email(doc: Doc, rng: random.Random, body: str, sent: date, *, forwarded: bool = False) -> str:
     """The document pasted into an email (optionally forwarded once more), as AP inboxes receive them."""
-    domain = "".join(ch for ch in doc.issuer.name.split()[0].lower() if ch.isalnum()) or "vendor"
+    domain = "".join(ch for ch in doc.issuer.name.split()[0].lower() if ch.isascii() and ch.isalnum()) or "vendor"
     sender = person(rng, "en")
     intro = pick(
         rng,

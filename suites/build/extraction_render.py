@@ -44,6 +44,16 @@ EXCL = {
     "sv": "Summa exkl.",
     "ja": "合計(税抜)",
 }
+NEUTRAL_SUBTOTAL = {
+    "en": "Subtotal",
+    "de": "Zwischensumme",
+    "fr": "Sous-total",
+    "es": "Subtotal",
+    "nl": "Subtotaal",
+    "it": "Subtotale",
+    "sv": "Delsumma",
+    "ja": "小計",
+}
 REASON = {
     "en": "Reason",
     "de": "Grund",
@@ -213,7 +223,9 @@ def totals(doc: Doc, lab: Labels) -> list[str]:
     money = doc.money
     rows: list[tuple[str, str]] = []
     sub_label = lab("subtotal")
-    if doc.taxes and doc.taxes[0].rate and "excl" in doc.flags:
+    if doc.tax_included:  # "Net total" or "Total HT" above a tax-inclusive total would misname it
+        sub_label = NEUTRAL_SUBTOTAL[doc.lang]
+    elif doc.taxes and doc.taxes[0].rate and "excl" in doc.flags:
         sub_label = EXCL[doc.lang] if doc.lang == "ja" else f"{EXCL[doc.lang]} {doc.taxes[0].label.split()[0]}"
     if doc.discount or doc.shipping or doc.service or (doc.taxes and not doc.tax_included):
         rows.append((sub_label, amount(doc, doc.subtotal)))
