@@ -14,6 +14,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
+from evalkit.commands import Handler, register_all
 from evalkit.errors import EndpointError, EvalkitError, InputError
 from evalkit.inputs.endpoints import DEFAULT_ENDPOINTS_DIR
 from evalkit.inputs.suites import DEFAULT_SUITES_DIR, LoadedSuite
@@ -125,6 +126,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("run_id")
     export.add_argument("--format", choices=["jsonl", "parquet"], default="jsonl")
     export.add_argument("--out", type=Path, default=None)
+    register_all(sub)
     return p
 
 
@@ -338,6 +340,9 @@ def main(argv: list[str] | None = None) -> int:
             from evalkit.scoring.coding.isolation import allow_unsandboxed
 
             allow_unsandboxed()
+        handler: Handler | None = getattr(args, "handler", None)
+        if handler is not None:
+            return handler(args, console, out)
         if args.command == "run":
             return _cmd_run(args, console, ["evalkit", *argv])
         if args.command in ("show", "score"):
