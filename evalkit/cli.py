@@ -25,7 +25,7 @@ from evalkit.report.summary import print_summary, write_report
 from evalkit.requests.plan import RunPlan
 from evalkit.scoring.judge import judge_run, judge_summary
 from evalkit.scoring.runner import rescore_run
-from evalkit.store import DEFAULT_STORE, LockLost, RunLocked, Store
+from evalkit.store import STORE_HELP, LockLost, RunLocked, Store, StoreLocation, default_store, store_argument
 
 
 def _error(console: Console, message: object) -> None:
@@ -41,15 +41,17 @@ _UNSANDBOXED_HELP = (
 
 def _require_code_sandbox(categories: list[str]) -> None:
     """Coding suites run model-written code: refuse (exit 2, before anything is written) where no
-    sandbox works, unless the operator opted in. Imported here: most commands never need it."""
-    from evalkit.scoring.coding.isolation import require_isolation
+    sandbox works, unless the operator opted in. Imported only for a coding suite: the sandbox stack
+    costs every other run its import time."""
+    if "coding" in categories:
+        from evalkit.scoring.coding.isolation import require_isolation
 
-    require_isolation(categories)
+        require_isolation(categories)
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="evalkit", description="Replay eval suites against LLM endpoints.")
-    p.add_argument("--store", type=Path, default=DEFAULT_STORE, help="SQLite run store (default: %(default)s)")
+    p.add_argument("--store", type=store_argument, default=default_store(), help=STORE_HELP)
     sub = p.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="run suites against an endpoint, or resume a run")
@@ -57,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--endpoint", help="endpoint profile name (runners/endpoints/) or path")
     run.add_argument("--repeats", type=int, default=1, help="run each case k times")
     run.add_argument("--limit", type=int, default=None, help="only the first N cases of each suite")
+    run.add_argument("--shard", metavar="I/N", help="run only shard I of N (1-based; stable hash per case and repeat)")
     run.add_argument("--resume", metavar="RUN_ID", help="finish an interrupted run")
     run.add_argument(
         "--cache",
@@ -66,6 +69,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--suites-dir", type=Path, default=DEFAULT_SUITES_DIR)
     run.add_argument("--endpoints-dir", type=Path, default=DEFAULT_ENDPOINTS_DIR)
     run.add_argument("--allow-unsandboxed-code", action="store_true", help=_UNSANDBOXED_HELP)
+    from evalkit.commands.batch_run import add_batch_options  # --batch*: provider batch APIs
+
+    add_batch_options(run)
 
     show = sub.add_parser("show", help="print a stored run's summary and write its report")
     show.add_argument("run_id")
@@ -132,8 +138,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _cmd_run(args: argparse.Namespace, console: Console, argv: list[str]) -> int:
     if args.resume:
-        if args.suite or args.endpoint:
-            raise InputError("--resume takes the plan from the stored run; drop --suite/--endpoint", field="--resume")
+        if args.suite or args.endpoint or args.shard:
+            raise InputError("--resume takes the stored run's plan; drop --suite/--endpoint/--shard", field="--resume")
         with Store.existing(args.store) as store:
             store.run(args.resume)
             _require_code_sandbox([rec.category for rec in store.suites(args.resume)])
@@ -148,6 +154,7 @@ def _cmd_run(args: argparse.Namespace, console: Console, argv: list[str]) -> int
         cache=args.cache,
         suites_dir=args.suites_dir,
         endpoints_dir=args.endpoints_dir,
+        shard=args.shard,
     )
     _warn_underpowered(suites, args.limit, console)
     _require_code_sandbox([loaded.suite.category for loaded in suites])
@@ -189,7 +196,7 @@ def _cmd_power(args: argparse.Namespace, out: Console) -> int:
     return 0 if all(p.enough for p in plans) else 1
 
 
-def _replay_and_report(store: Store, run_id: str, store_path: Path, console: Console) -> int:
+def _replay_and_report(store: Store, run_id: str, store_path: StoreLocation, console: Console) -> int:
     console.print(f"run [bold]{run_id}[/bold] -> {store_path}")
     try:
         outcome = replay(store, run_id, console)
@@ -215,7 +222,7 @@ def _replay_and_report(store: Store, run_id: str, store_path: Path, console: Con
     return 0 if outcome.status == "finished" else 1
 
 
-def _report(store: Store, run_id: str, store_path: Path, console: Console) -> Path:
+def _report(store: Store, run_id: str, store_path: StoreLocation, console: Console) -> Path:
     record = store.run(run_id)
     suites = run_metrics(store, run_id)
     judges = judge_summary(store, run_id)

@@ -28,7 +28,7 @@ from evalkit.inputs.suites import LoadedSuite
 from evalkit.pipeline import prepare
 from evalkit.report.files import write_atomic
 from evalkit.requests.plan import RunPlan
-from evalkit.store import Store
+from evalkit.store import Store, StoreLocation
 
 REGRESSED = 5
 """Exit code of a night with a regression (a case broke beyond the tolerance, or a verdict flipped)."""
@@ -99,7 +99,7 @@ def _gate_flips(store: Store, frontier: dict[str, str], before: str, after: str,
     return flips
 
 
-def run_nightly(config_path: Path, store_path: Path, run_one: RunOne, console: Console) -> Night:
+def run_nightly(config_path: Path, store_path: StoreLocation, run_one: RunOne, console: Console) -> Night:
     from evalkit.compare.drift import compare_runs
     from evalkit.report.compare import print_compare, write_compare
 

@@ -19,6 +19,7 @@ from typing import Any
 import jinja2
 from rich.console import Console
 
+from evalkit.calls.batch import BatchRun
 from evalkit.calls.connection import ServerInfo, call_endpoint
 from evalkit.calls.engine import CallOutcome, call_record
 from evalkit.calls.manifest import build_manifest
@@ -31,6 +32,7 @@ from evalkit.interrupts import TermAsInterrupt
 from evalkit.records import CallRecord
 from evalkit.requests.build import build_request, request_hash
 from evalkit.requests.plan import RunPlan, WorkItem
+from evalkit.requests.shard import parse_shard
 from evalkit.scoring.runner import LiveScorer, rescore_run
 from evalkit.store import RunLock, RunRecord, Store, StoreWriter, SuiteRecord, now_iso
 
@@ -60,8 +62,11 @@ def prepare(
     cache: bool = False,
     suites_dir: Path = DEFAULT_SUITES_DIR,
     endpoints_dir: Path = DEFAULT_ENDPOINTS_DIR,
+    shard: str | None = None,
 ) -> tuple[RunPlan, list[LoadedSuite]]:
-    """Validate everything a run needs, before anything is written or called."""
+    """Validate everything a run needs, before anything is written or called. `shard` ("I/N") keeps
+    the suite snapshot whole (same input hash as an unsharded run) and narrows only the work items."""
+    shard_ = parse_shard(shard) if shard is not None else None
     if repeats < 1:
         raise InputError("--repeats must be at least 1", field="--repeats")
     if limit is not None and limit < 1:
@@ -77,7 +82,9 @@ def prepare(
                 raise InputError(f"case {case.id!r} does not render: {exc}", loaded.path, field="prompt") from None
     if profile.kind == "scripted":
         _check_script_covers(profile, suites, limit)
-    plan = RunPlan(endpoint=profile, suites=[s.name for s in suites], repeats=repeats, limit=limit, cache=cache)
+    plan = RunPlan(
+        endpoint=profile, suites=[s.name for s in suites], repeats=repeats, limit=limit, cache=cache, shard=shard_
+    )
     return plan, suites
 
 
@@ -110,6 +117,9 @@ def create_run(store: Store, plan: RunPlan, suites: list[LoadedSuite], argv: lis
         }
         for s in suites
     ]
+    manifest = build_manifest(plan.endpoint, suite_info, argv)
+    if plan.shard is not None:
+        manifest["shard"] = str(plan.shard)
     store.create_run(
         RunRecord(
             run_id=run_id,
@@ -119,7 +129,7 @@ def create_run(store: Store, plan: RunPlan, suites: list[LoadedSuite], argv: lis
             endpoint=plan.endpoint.name,
             endpoint_identity=None,
             plan=plan,
-            manifest=build_manifest(plan.endpoint, suite_info, argv),
+            manifest=manifest,
         ),
         [
             SuiteRecord(
@@ -143,7 +153,20 @@ def work_items(store: Store, run_id: str, plan: RunPlan) -> Iterator[WorkItem]:
             request = build_request(rec.suite, case, plan.endpoint.sampling)
             digest_ = request_hash(request)
             for repeat in range(plan.repeats):
-                yield WorkItem(rec.name, case.id, repeat, request, digest_)
+                if plan.holds(rec.name, case.id, repeat):
+                    yield WorkItem(rec.name, case.id, repeat, request, digest_)
+
+
+def planned_items(store: Store, run_id: str, plan: RunPlan) -> int:
+    """How many work items the run's plan holds (a shard's share, or every case times repeats)."""
+    if plan.shard is None:
+        return store.count_cases(run_id) * plan.repeats
+    return sum(
+        plan.holds(rec.name, case.id, repeat)
+        for rec in store.suites(run_id)
+        for case in store.cases(run_id, rec.name)
+        for repeat in range(plan.repeats)
+    )
 
 
 async def _replay(
@@ -157,6 +180,7 @@ async def _replay(
 ) -> None:
     term.attach()
     profile = plan.endpoint
+    batch = BatchRun.of(store, run_id, profile)  # None unless the run is a batch run (`--batch`)
     finished = store.finished_keys(run_id)
     pending = [i for i in work_items(store, run_id, plan) if (i.suite, i.case_id, i.repeat) not in finished]
     outcome.skipped = outcome.planned - len(pending)
@@ -170,7 +194,7 @@ async def _replay(
         with RunProgress(outcome.planned, outcome.skipped, profile.name, console) as progress:
 
             def on_outcome(call: CallOutcome) -> None:
-                record: CallRecord = call_record(run_id, call, profile)
+                record: CallRecord = batch.record(call) if batch else call_record(run_id, call, profile)
                 writer.put_call(record)
                 if record.status != "ok":
                     outcome.errors += 1
@@ -189,7 +213,9 @@ async def _replay(
             async def lookup(keys: Sequence[str]) -> dict[str, CallRecord]:
                 return await asyncio.to_thread(store.cached_answers, keys, exclude_run=run_id)
 
-            if pending:
+            if pending and batch is not None:
+                await batch.run(pending, on_outcome, on_server=on_server, console=console)
+            elif pending:
                 await call_endpoint(
                     profile, pending, on_outcome, on_server=on_server, lookup=lookup if plan.cache else None
                 )
@@ -218,8 +244,13 @@ def replay(store: Store, run_id: str, console: Console | None = None) -> RunOutc
     console = console or Console(stderr=True)
     plan = store.run(run_id).plan
     plan.endpoint.require_key()
-    planned = store.count_cases(run_id) * plan.repeats
+    planned = planned_items(store, run_id, plan)
     outcome = RunOutcome(run_id, "running", planned)
+    if plan.shard is not None:
+        total = store.count_cases(run_id) * plan.repeats
+        outcome.notes.append(
+            f"shard {plan.shard}: {planned} of {total} work items; combine the shards with `evalkit merge`"
+        )
     lock = RunLock.acquire(store.path, run_id)  # also marks the run running
     if lock.taken_over is not None:
         outcome.notes.append(f"took over the run from a dead writer ({lock.taken_over.describe()})")
@@ -246,4 +277,4 @@ def replay(store: Store, run_id: str, console: Console | None = None) -> RunOutc
     return outcome
 
 
-__all__ = ["RunOutcome", "create_run", "prepare", "replay", "work_items"]
+__all__ = ["RunOutcome", "create_run", "planned_items", "prepare", "replay", "work_items"]

@@ -127,6 +127,23 @@ def test_no_connection_to_a_loopback_server(attempts: dict[str, Any], server: so
         server.accept()  # nothing reached the server
 
 
+def test_kernel_settings_cannot_be_written(level: isolation.Level) -> None:
+    """The sandbox uid maps to evalkit's own; run as root, a writable /proc/sys would let code set the
+    host's core_pattern (a command run as root on the next crash). Opening for writing is the probe:
+    it performs the kernel's whole permission check and changes nothing."""
+    code = """
+        import os
+        for path in ('/proc/sys/kernel/core_pattern', '/proc/sys/vm/drop_caches'):
+            try:
+                os.close(os.open(path, os.O_WRONLY))
+                print(path, 'writable')
+            except OSError as exc:
+                print(path, type(exc).__name__)
+    """
+    out, err = run(level, code)
+    assert out.count("\n") == 2 and "writable" not in out, (out, err)
+
+
 def test_process_count_is_capped(level: isolation.Level) -> None:
     mark = marker()
     code = f"""

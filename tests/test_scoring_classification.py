@@ -145,6 +145,20 @@ def test_averaged_f1_the_gate_resamples_equals_scikit_learn() -> None:
             want = f1_score(y_true, y_pred, labels=present, average=average, zero_division=0)
             assert cls.averaged_f1(items, settings, average) == pytest.approx(want, abs=1e-12), (trial, average)
             assert m.values[f"{average}_f1"] == pytest.approx(want, abs=1e-12)
+        if present:
+            p, r, _, _ = precision_recall_fscore_support(
+                y_true, y_pred, labels=present, average="macro", zero_division=0
+            )
+            assert (m.values["macro_precision"], m.values["macro_recall"]) == pytest.approx((p, r), abs=1e-12)
+        p_, r_, f_, n_ = precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
+        for i, label in enumerate(labels):
+            assert m.tables["per_label"][label] == pytest.approx(
+                {"precision": p_[i], "recall": r_[i], "f1": f_[i], "support": n_[i]}
+            )
+        assert (
+            m.tables["confusion_matrix"]["matrix"]
+            == confusion_matrix(y_true, y_pred, labels=[*labels, cls.INVALID]).tolist()
+        )
 
 
 def test_no_answers_gives_undefined_metrics_not_zero() -> None:

@@ -31,9 +31,7 @@ import json
 import struct
 from functools import cache
 from pathlib import Path
-from typing import IO, Any
-
-import httpx
+from typing import IO, TYPE_CHECKING, Any
 
 from evalkit.calls.cache import endpoint_identity, server_fingerprint
 from evalkit.calls.providers import CallError, make_provider
@@ -48,6 +46,9 @@ from evalkit.errors import EndpointError
 from evalkit.inputs.endpoints import EndpointProfile
 from evalkit.inputs.identity import digest
 from evalkit.redaction import redact_data
+
+if TYPE_CHECKING:
+    import httpx
 
 # --- local: the GGUF header ----------------------------------------------------------------------
 
@@ -246,6 +247,8 @@ class _NotExposed(str):
 
 
 async def _probe(client: httpx.AsyncClient, method: str, url: str, body: Any = None) -> Any:
+    import httpx
+
     try:
         resp = await client.request(method, url, json=body)
     except httpx.HTTPError as exc:
@@ -326,6 +329,8 @@ async def vllm_facts(profile: EndpointProfile, base_url: str, launch: LaunchedSe
     root = base_url.rstrip("/").removesuffix("/v1")
     key = profile.api_key()
     headers = {"Authorization": f"Bearer {key}"} if key else {}
+    import httpx  # here, not at the top: only vLLM is probed, and every OpenAI-compatible run imports this module
+
     timeout = httpx.Timeout(min(profile.timeout_s, 30.0), connect=profile.connect_timeout_s)
     async with httpx.AsyncClient(timeout=timeout, headers=headers) as client:
         version, info, template = await asyncio.gather(

@@ -34,8 +34,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from evalkit.errors import EndpointError
 from evalkit.inputs.endpoints import EndpointProfile, LocalServer
 from evalkit.redaction import redact
@@ -180,6 +178,8 @@ def _tail(path: Path, lines: int = 15) -> str:
 
 
 async def _ok(url: str) -> bool:
+    import httpx  # here, not at the top: only a launched server is polled, and every run imports this module
+
     try:
         async with httpx.AsyncClient(timeout=2.0) as client:
             resp = await client.get(url)

@@ -21,7 +21,7 @@ from rich.console import Console
 __all__ = ["MODULES", "Handler", "register_all"]
 
 # Module names under evalkit.commands, one per feature.
-MODULES: tuple[str, ...] = ("imports",)
+MODULES: tuple[str, ...] = ("imports", "merge", "review")
 
 
 class Handler(Protocol):

@@ -13,7 +13,7 @@ import importlib
 __all__ = ["SOURCES", "register"]
 
 # Module names under evalkit.commands, one per import source.
-SOURCES: tuple[str, ...] = ()
+SOURCES: tuple[str, ...] = ("import_traffic", "import_bench")
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

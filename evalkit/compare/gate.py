@@ -212,8 +212,15 @@ def gate_suite(store: Store, pairing: SuitePairing, policy: GatePolicy) -> Categ
         truncated=status_cases("truncated"),
         scorer_errors=status_cases("scorer_error"),
         unanswered_rate=(len(pairing.cases) - len(paired)) / len(pairing.cases) if pairing.cases else 1.0,
+        unreviewed=sum(1 for c in store.cases(pairing.baseline_run, pairing.suite) if c.reference == "unreviewed"),
     )
     inconclusive: list[str] = []
+    if counts.unreviewed:
+        # Drafted from the frontier's own logged answers: deciding on them grades the baseline against itself.
+        inconclusive.append(
+            f"{counts.unreviewed} of {counts.cases} expectations are unreviewed drafts (reference: unreviewed); "
+            f"confirm them with `evalkit review {pairing.suite}` before deciding"
+        )
     if counts.paired < policy.min_cases:
         inconclusive.append(f"only {counts.paired} paired cases; the policy needs at least {policy.min_cases}")
     if counts.unanswered_rate > policy.max_unanswered_rate:
@@ -270,6 +277,8 @@ def gate_suite(store: Store, pairing: SuitePairing, policy: GatePolicy) -> Categ
     if unreliable and escalation_verdict is not None:
         # Escalation rescues answers, not an endpoint that fails: its kill switch would trip anyway.
         escalation_verdict, escalation_reasons = NOT_QUALIFIED, [*escalation_reasons, *unreliable]
+    if counts.unreviewed and escalation_verdict == "QUALIFIED":
+        escalation_verdict, escalation_reasons = "INCONCLUSIVE", [*escalation_reasons, inconclusive[0]]
     verdict = verdict_alone
     if verdict_alone != "QUALIFIED" and escalation_verdict == "QUALIFIED":
         verdict = "QUALIFIED_WITH_ESCALATION"

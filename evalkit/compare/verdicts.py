@@ -99,6 +99,9 @@ class Counts(BaseModel):
     truncated: int
     scorer_errors: int
     unanswered_rate: float
+    unreviewed: int = 0
+    """Cases whose expectation is a draft nobody confirmed (`reference: unreviewed`): any makes the verdict
+    INCONCLUSIVE at best, because the draft is the baseline's own answer."""
 
 
 class CategoryGate(BaseModel):

@@ -16,9 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from evalkit.errors import InputError
 from evalkit.inputs.files import validation_error
-from evalkit.records import Message
+from evalkit.records import Message, ToolDef
 
 Split = Literal["golden", "adversarial"]
+Reference = Literal["unreviewed", "reviewed"]
 
 
 class Case(BaseModel):
@@ -32,7 +33,25 @@ class Case(BaseModel):
     """Cases sharing a source document or conversation; later statistics resample them together."""
     prior_turns: list[Message] = Field(default_factory=list)
     followup_turns: list[Message] = Field(default_factory=list)
+    tools: list[ToolDef] = Field(default_factory=list)
+    """Tools this case offers besides the suite's: public benchmarks (BFCL) give every case its own
+    functions, and one suite per case would break pairing and gating by suite."""
     split: Split = "golden"
+    reference: Reference | None = None
+    """Who vouches for `expected`: None for hand-written cases; `unreviewed` for an expectation drafted
+    from a logged frontier answer (`evalkit import traffic`), which the gate will not decide on, until
+    `evalkit review` marks it `reviewed` with the reviewer and the time. In neither suite hash: a review
+    that accepts a draft changes who vouches for it, not what it says."""
+    reviewer: str | None = None
+    reviewed_at: str | None = None
+
+    @model_validator(mode="after")
+    def _review(self) -> Case:
+        if self.reference == "reviewed" and not (self.reviewer and self.reviewed_at):
+            raise ValueError("a reviewed reference needs reviewer and reviewed_at")
+        if self.reference != "reviewed" and (self.reviewer or self.reviewed_at):
+            raise ValueError("reviewer and reviewed_at belong to `reference: reviewed` cases")
+        return self
 
     @model_validator(mode="after")
     def _turns(self) -> Case:

@@ -44,11 +44,15 @@ def _stream_digest(head: Any, rows: Iterable[Any]) -> str:
     return h.hexdigest()
 
 
+_REQUEST_FIELDS = {"id", "input", "prior_turns", "followup_turns"}
+
+
 def input_hash(suite: Suite, cases: Iterable[Case]) -> str:
     head = suite.model_dump(mode="json", include={"prompt", "tools", "tool_choice", "output_schema", "request"})
     return _stream_digest(
         head,
-        (c.model_dump(mode="json", include={"id", "input", "prior_turns", "followup_turns"}) for c in cases),
+        # a case's own tools only when it has some, so suites without them keep their old hashes
+        (c.model_dump(mode="json", include=_REQUEST_FIELDS | ({"tools"} if c.tools else set())) for c in cases),
     )
 
 

@@ -24,6 +24,13 @@ class Price(BaseModel):
     utilization: float = Field(default=1.0, gt=0, le=1)
     source: str = ""
     """Where the numbers come from and as of when; a price with no provenance is not evidence."""
+    batch_discount: float | None = Field(default=None, ge=0, lt=1)
+    """Fraction off every token price through the provider's batch API (`evalkit run --batch`); None:
+    the provider's usual discount (OpenAI's and Anthropic's batch APIs both bill half)."""
+    batch_input_per_mtok: float | None = Field(default=None, ge=0)
+    batch_cached_input_per_mtok: float | None = Field(default=None, ge=0)
+    batch_output_per_mtok: float | None = Field(default=None, ge=0)
+    """Explicit batch rates; each one given wins over the discount for its kind of token."""
 
     @model_validator(mode="after")
     def _one_kind(self) -> Price:
@@ -33,7 +40,34 @@ class Price(BaseModel):
             raise ValueError("give either per-token prices or a GPU-hour price, not both")
         if gpu_priced and self.output_tokens_per_s is None:
             raise ValueError("a GPU-hour price needs output_tokens_per_s to spread it over")
+        if gpu_priced and self.has_batch_rates():
+            raise ValueError("batch rates apply to per-token prices, not to a GPU-hour price")
         return self
+
+    def has_batch_rates(self) -> bool:
+        """Whether the profile states its own batch pricing (how an OpenAI-compatible host says it has
+        a batch API at all; OpenAI and Anthropic have one by definition)."""
+        explicit = (self.batch_input_per_mtok, self.batch_cached_input_per_mtok, self.batch_output_per_mtok)
+        return self.batch_discount is not None or any(v is not None for v in explicit)
+
+    def batch(self, default_discount: float = 0.5) -> Price:
+        """The price a batch-API call is billed at: explicit batch rates where given, else the list
+        price less the discount. Why a separate price rather than a flag: every stored cost is
+        computed from one `Price`, so a batch run's costs, reports and cost-per-resolved-task are
+        right without any later stage knowing the run was a batch run."""
+        keep = 1.0 - (self.batch_discount if self.batch_discount is not None else default_discount)
+
+        def rate(explicit: float | None, listed: float | None) -> float | None:
+            return explicit if explicit is not None else (None if listed is None else listed * keep)
+
+        input_rate = rate(self.batch_input_per_mtok, self.input_per_mtok)
+        cached = rate(self.batch_cached_input_per_mtok, self.cached_input_per_mtok)
+        return Price(
+            input_per_mtok=input_rate,
+            cached_input_per_mtok=cached,
+            output_per_mtok=rate(self.batch_output_per_mtok, self.output_per_mtok),
+            source=f"{self.source} (batch rate)".strip(),
+        )
 
     def effective_output_per_mtok(self) -> float:
         """Per-million output-token price; for GPU pricing, the seed's utilization arithmetic."""

@@ -7,6 +7,7 @@ the requests (`input_hash`), one over what judges the answers (`expectation_hash
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -16,7 +17,6 @@ from typing import Any, Literal
 import jinja2
 import jinja2.meta
 import jinja2.sandbox
-import jsonschema
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from evalkit.errors import InputError
@@ -59,6 +59,23 @@ class CasesSpec(BaseModel):
     use_default_files: bool = True
 
 
+class Provenance(BaseModel):
+    """Where an imported suite came from: kept with the suite so its licence travels with the data.
+    In neither hash: re-importing under a new package version with identical cases is the same suite."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: str
+    """The package or dataset the cases were imported from, e.g. `bfcl-eval`."""
+    version: str
+    licence: str
+    url: str = ""
+    tool_names: dict[str, str] = Field(default_factory=dict)
+    """Tool name sent on the wire -> the benchmark's own name, where they differ (`math_factorial` ->
+    `math.factorial`): provider tool names may not contain dots."""
+    notes: str = ""
+
+
 class Suite(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -78,6 +95,7 @@ class Suite(BaseModel):
     reduce: Literal["mean", "all", "any"] = "mean"
     """How a case's repeats become one outcome when two runs are paired (see metrics/reducers.py)."""
     gate: GatePolicy = Field(default_factory=GatePolicy)
+    provenance: Provenance | None = None
 
     @field_validator("version", mode="before")
     @classmethod
@@ -112,6 +130,8 @@ def template_env() -> jinja2.Environment:
 
 
 def _check_json_schema(schema: dict[str, Any], what: str, path: Path, node: Any, loc: list[int | str]) -> None:
+    import jsonschema  # here: only suites with schemas need it, and it costs every run its import time
+
     try:
         jsonschema.Draft202012Validator.check_schema(schema)
     except jsonschema.SchemaError as exc:
@@ -211,6 +231,42 @@ def _check_template_fields(positioned: list[Positioned], fields: dict[str, set[s
                     )
 
 
+def _check_case_tools(suite: Suite, positioned: list[Positioned]) -> None:
+    """A case's own tools are sent beside the suite's, so they face the same checks, name clashes included.
+
+    Benchmark cases repeat the same functions; a schema is checked once (check_schema costs ~10 ms)."""
+    checked: set[str] = set()
+    for file, line, case in positioned:
+        names = [t.name for t in suite.tools]
+        for i, tool in enumerate(case.tools):
+            where = f"tools[{i}]"
+            if tool.name in names:
+                raise InputError(f"case {case.id!r}: duplicate tool name {tool.name!r}", file, line, f"{where}.name")
+            names.append(tool.name)
+            key = json.dumps(tool.parameters, sort_keys=True)
+            if key in checked:
+                continue
+            checked.add(key)
+            import jsonschema
+
+            try:
+                jsonschema.Draft202012Validator.check_schema(tool.parameters)
+            except jsonschema.SchemaError as exc:
+                raise InputError(
+                    f"case {case.id!r}: tool parameters are not valid JSON Schema: {exc.message}",
+                    file,
+                    line,
+                    f"{where}.parameters",
+                ) from None
+            if tool.parameters.get("type") != "object":
+                raise InputError(
+                    f"case {case.id!r}: tool parameters must be a JSON Schema of type object",
+                    file,
+                    line,
+                    f"{where}.parameters",
+                )
+
+
 def load_suite(path: Path) -> LoadedSuite:
     data, node = read_yaml(path)
     if not isinstance(data, dict):
@@ -227,6 +283,7 @@ def load_suite(path: Path) -> LoadedSuite:
     fields = _template_fields(suite, path, node)
     positioned = _read_positioned(suite, path)
     _check_template_fields(positioned, fields)
+    _check_case_tools(suite, positioned)
     assets = check_suite(suite, path, node, positioned)
     cases = [case for _, _, case in positioned]
     return LoadedSuite(

@@ -30,7 +30,8 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
+
+from evalkit.metrics.planning import cases_to_decide as cases_to_decide  # re-exported: the gate and tests use it here
 
 IntArray = npt.NDArray[np.intp]
 FloatArray = npt.NDArray[np.float64]
@@ -131,6 +132,8 @@ def _bootstrap_units(
     if n_units < 2:
         label = f"degenerate: a single resampling unit ({where}), so every resample is the same"
     else:
+        from scipy import stats  # imported here: only the gate and compare bootstrap
+
         data = (np.arange(n_units, dtype=np.intp),)
         kw: dict[str, Any] = {
             "batch": max(1, min(resamples, _MAX_BATCH_CELLS // n_units)),
@@ -255,35 +258,10 @@ def mcnemar(baseline: Sequence[bool], candidate: Sequence[bool]) -> McNemar:
     c = sum(1 for x, y in zip(baseline, candidate, strict=True) if y and not x)
     if b + c == 0:
         return McNemar(0, 0, 1.0)
+    from scipy import stats
+
     p = float(stats.binomtest(b, b + c, 0.5, alternative="two-sided").pvalue)
     return McNemar(b, c, min(1.0, p))
-
-
-def cases_to_decide(
-    estimate: float, sd: float, margin: float, *, confidence: float = 0.95, power: float = 0.8
-) -> int | None:
-    """Paired cases needed for the one-sided lower bound to clear -margin with probability `power`,
-    at observed mean difference `estimate` and SD of per-case paired differences `sd`:
-    n = ceil(((z_confidence + z_power) * sd / (estimate + margin))**2). None when estimate <= -margin
-    (more cases would not show non-inferiority). 0 sd -> 1.
-
-    This is the normal-approximation power calculation for a one-sided non-inferiority test, which is
-    what an INCONCLUSIVE verdict needs to say how far it is from deciding. It treats the observed
-    estimate as the truth, so it is a planning figure, not a promise: the estimate is itself noisy.
-    The unit of n is the unit `sd` is per: cases for per-case SDs, clusters for `per_case_sd` of a
-    clustered interval.
-    """
-    if not (math.isfinite(estimate) and math.isfinite(sd) and math.isfinite(margin)) or sd < 0:
-        raise ValueError(f"estimate, sd and margin must be finite and sd >= 0, got {estimate}, {sd}, {margin}")
-    if not 0.5 <= confidence < 1.0 or not 0.0 < power < 1.0:
-        raise ValueError(f"confidence must be in [0.5, 1) and power in (0, 1), got {confidence}, {power}")
-    gap = estimate + margin
-    if gap <= 0:
-        return None
-    if sd == 0:
-        return 1
-    z = float(stats.norm.ppf(confidence)) + float(stats.norm.ppf(power))
-    return max(1, math.ceil((z * sd / gap) ** 2))
 
 
 def per_case_sd(interval: Interval) -> float:

@@ -13,6 +13,7 @@ from typing import Any
 from evalkit.metrics.operations import operations
 from evalkit.metrics.reducers import reduce_case
 from evalkit.records import ScoreRecord
+from evalkit.requests.shard import Shard
 from evalkit.scoring.runner import suite_scorings
 from evalkit.store import Store
 
@@ -58,10 +59,17 @@ def _warnings(counts: dict[str, int], planned: int) -> list[str]:
     return out
 
 
+def _shard_warning(shard: Shard | None, planned: int, total: int) -> list[str]:
+    if shard is None:
+        return []
+    return [f"shard {shard}: {planned} of {total} work items only; `evalkit merge` the shards for the suite's figures"]
+
+
 def run_metrics(store: Store, run_id: str) -> list[SuiteMetrics]:
     scorings = suite_scorings(store, run_id)
     suites = {s.name: s for s in store.suites(run_id)}
-    repeats = store.run(run_id).plan.repeats
+    plan = store.run(run_id).plan
+    repeats = plan.repeats
     by_suite: dict[str, list[ScoreRecord]] = {name: [] for name in scorings}
     for rec in store.scores(run_id):
         by_suite[rec.suite].append(rec)
@@ -71,7 +79,8 @@ def run_metrics(store: Store, run_id: str) -> list[SuiteMetrics]:
         items = [sc.spec.scored(sc.cases[r.case_id], r.repeat, r.score) for r in records if r.score.is_scored]
         metrics = sc.spec.aggregate(items, sc.settings)
         calls = store.calls(run_id, suite=name)
-        planned = len(sc.cases) * repeats
+        # a shard run plans only its own work items; its metrics cover that share and say so
+        planned = sum(plan.holds(name, cid, r) for cid in sc.cases for r in range(repeats))
         counts = {o: 0 for o in OUTCOMES}
         for r in records:
             counts[r.score.status] += 1
@@ -96,7 +105,7 @@ def run_metrics(store: Store, run_id: str) -> list[SuiteMetrics]:
                 scored=len(items),
                 counts=counts,
                 reduced_resolved_rate=sum(reduced_resolved) / len(reduced_resolved) if reduced_resolved else None,
-                warnings=_warnings(counts, planned),
+                warnings=_warnings(counts, planned) + _shard_warning(plan.shard, planned, len(sc.cases) * repeats),
             )
         )
     return out

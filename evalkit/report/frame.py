@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from evalkit.errors import InputError
-from evalkit.store import DEFAULT_STORE, Store
+from evalkit.store import DEFAULT_STORE, Store, StoreLocation
 
 
 def run_frame(store: Store, run_id: str) -> pd.DataFrame:
@@ -77,13 +77,13 @@ def run_frame(store: Store, run_id: str) -> pd.DataFrame:
     return frame.drop(columns=["_ordinal"])
 
 
-def load_run(run_id: str, store_path: Path | str = DEFAULT_STORE) -> pd.DataFrame:
-    """Public entry point: `evalkit.load_run(run_id)`."""
-    with Store.existing(Path(store_path)) as store:
+def load_run(run_id: str, store_path: StoreLocation | str = DEFAULT_STORE) -> pd.DataFrame:
+    """Public entry point: `evalkit.load_run(run_id)`; `store_path` a SQLite file or a postgresql:// URL."""
+    with Store.existing(store_path) as store:
         return run_frame(store, run_id)
 
 
-def export_run(run_id: str, fmt: str, out: Path | None = None, store_path: Path = DEFAULT_STORE) -> Path:
+def export_run(run_id: str, fmt: str, out: Path | None = None, store_path: StoreLocation = DEFAULT_STORE) -> Path:
     if fmt not in ("jsonl", "parquet"):
         raise InputError(f"unknown export format {fmt!r}; use jsonl or parquet", field="--format")
     frame = load_run(run_id, store_path)

@@ -35,8 +35,8 @@ def build_request(suite: Suite, case: Case, sampling: Sampling) -> Request:
     settings = suite.request
     return Request(
         messages=messages,
-        tools=suite.tools,
-        tool_choice=suite.tool_choice if suite.tools else None,
+        tools=[*suite.tools, *case.tools],
+        tool_choice=suite.tool_choice if suite.tools or case.tools else None,
         response_schema=suite.output_schema,
         max_tokens=settings.max_tokens or sampling.max_tokens,
         temperature=settings.temperature if settings.temperature is not None else sampling.temperature,

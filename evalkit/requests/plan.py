@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from evalkit.inputs.endpoints import EndpointProfile
 from evalkit.records import Request
+from evalkit.requests.shard import Shard
 
 
 class RunPlan(BaseModel):
@@ -24,6 +25,12 @@ class RunPlan(BaseModel):
     cache: bool = False
     """Reuse earlier answers of the same endpoint identity and server fingerprint. Off by default: a
     run exists to find out what the endpoint answers *now*."""
+    shard: Shard | None = None
+    """Run only this shard's work items (`--shard I/N`, see `requests/shard.py`); None: all of them."""
+
+    def holds(self, suite: str, case_id: str, repeat: int) -> bool:
+        """Whether this run's plan includes the work item (always, unless the run is a shard)."""
+        return self.shard is None or self.shard.holds(suite, case_id, repeat)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,9 @@
-"""Classification: parse a label, then precision / recall / F1 and the confusion matrix via scikit-learn.
+"""Classification: parse a label, then precision / recall / F1 and the confusion matrix.
+
+The figures are scikit-learn's definitions (`precision_recall_fscore_support`, `zero_division=0`,
+`confusion_matrix`), computed by counting: importing scikit-learn costs seconds (scipy, pandas come
+with it), which a one-case run and every report would pay; tests/test_scoring_classification.py
+checks every figure against scikit-learn itself.
 
 An answer that is not a label is *invalid*, not silently mapped to the nearest one: a router acting on
 it would have nothing to act on. Abstain/escalate is a first-class label, so adversarial cases where
@@ -14,7 +19,6 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
-from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
 from evalkit.records import Score
 from evalkit.scoring.base import Metrics, ScoreContext, Scored, rate
@@ -176,40 +180,56 @@ def score(ctx: ScoreContext, settings: Settings) -> Score:
     )
 
 
-def _averaged(y_true: list[str], y_pred: list[str], labels: list[str], average: str) -> tuple[Any, Any, Any, Any]:
-    present = [label for label in labels if label in y_true or label in y_pred]
-    result: tuple[Any, Any, Any, Any] = precision_recall_fscore_support(
-        y_true, y_pred, labels=present, average=average, zero_division=0
-    )
-    return result
+class _Counts:
+    """Per-label counts of one set of answers: everything precision, recall and F1 are made of."""
+
+    def __init__(self, items: Sequence[Scored[Detail]]) -> None:
+        self.expected = [i.detail.expected for i in items]
+        self.predicted = [i.detail.predicted for i in items]
+        self.true, self.pred = Counter(self.expected), Counter(self.predicted)
+        self.hits = Counter(e for e, p in zip(self.expected, self.predicted, strict=True) if e == p)
+
+    def present(self, labels: Sequence[str]) -> list[str]:
+        return [label for label in labels if self.true[label] or self.pred[label]]
+
+    def label(self, x: str) -> tuple[float, float, float]:
+        tp, n_true, n_pred = self.hits[x], self.true[x], self.pred[x]
+        return _div(tp, n_pred), _div(tp, n_true), _div(2 * tp, n_true + n_pred)
+
+    def averaged(self, labels: Sequence[str], average: str) -> tuple[float, float, float]:
+        """(precision, recall, F1) averaged over `labels`, as scikit-learn's `precision_recall_fscore_support`
+        with `zero_division=0` computes them."""
+        if average == "micro":
+            tp = sum(self.hits[x] for x in labels)
+            n_true, n_pred = sum(self.true[x] for x in labels), sum(self.pred[x] for x in labels)
+            return _div(tp, n_pred), _div(tp, n_true), _div(2 * tp, n_true + n_pred)
+        rows = [self.label(x) for x in labels]
+        if average == "macro":
+            weights = [1] * len(rows)
+        elif average == "weighted":
+            weights = [self.true[x] for x in labels]
+        else:
+            raise ValueError(f"unknown average {average!r}")
+        total = sum(weights)
+        return (
+            _div(sum(w * r[0] for w, r in zip(weights, rows, strict=True)), total),
+            _div(sum(w * r[1] for w, r in zip(weights, rows, strict=True)), total),
+            _div(sum(w * r[2] for w, r in zip(weights, rows, strict=True)), total),
+        )
+
+
+def _div(numerator: float, denominator: float) -> float:
+    return numerator / denominator if denominator else 0.0
 
 
 def averaged_f1(items: Sequence[Scored[Detail]], settings: Settings, average: str) -> float | None:
     """One averaged F1 alone, with scikit-learn's definitions as `aggregate` uses them (labels that occur,
-    zero_division=0; tests/test_scoring_classification.py checks the two agree): the gate recomputes the
-    suite metric on thousands of bootstrap resamples, where scikit-learn's input validation (~45 ms a call
-    on 600 string labels) made one classification gate take minutes. Counting is enough: per label F1 is
-    2·tp / (2·tp + fp + fn)."""
+    zero_division=0; tests/test_scoring_classification.py checks both against scikit-learn): the gate
+    recomputes the suite metric on thousands of bootstrap resamples."""
     if not items:
         return None
-    details = [i.detail for i in items]
-    expected, predicted = [d.expected for d in details], [d.predicted for d in details]
-    true, pred = Counter(expected), Counter(predicted)
-    hits = Counter(e for e, p in zip(expected, predicted, strict=True) if e == p)
-    present = [label for label in settings.labels if true[label] or pred[label]]
-
-    def f1(tp: int, n_true: int, n_pred: int) -> float:
-        return 2 * tp / (n_true + n_pred) if n_true + n_pred else 0.0
-
-    if average == "micro":
-        return f1(sum(hits[x] for x in present), sum(true[x] for x in present), sum(pred[x] for x in present))
-    scores = [f1(hits[x], true[x], pred[x]) for x in present]
-    if average == "macro":
-        return sum(scores) / len(scores) if scores else 0.0
-    if average == "weighted":
-        support = sum(true[x] for x in present)
-        return sum(s * true[x] for s, x in zip(scores, present, strict=True)) / support if support else 0.0
-    raise ValueError(f"unknown average {average!r}")
+    counts = _Counts(items)
+    return counts.averaged(counts.present(settings.labels), average)[2]
 
 
 def escalation_reason(detail: Detail, settings: Settings) -> str | None:
@@ -223,7 +243,7 @@ def escalation_reason(detail: Detail, settings: Settings) -> str | None:
 
 
 def aggregate(items: Sequence[Scored[Detail]], settings: Settings) -> Metrics:
-    """Label metrics over the scored cases, with scikit-learn's definitions so they can be checked.
+    """Label metrics over the scored cases, with scikit-learn's definitions (checked against it in the tests).
 
     Per-label rows cover every declared label (support 0 included); the averaged F1s cover only the
     labels that occur, so a label no case uses does not drag the macro average to zero.
@@ -231,21 +251,24 @@ def aggregate(items: Sequence[Scored[Detail]], settings: Settings) -> Metrics:
     values: dict[str, float | int | None] = {name: None for name in METRICS}
     if not items:
         return Metrics(values)
-    y_true = [i.detail.expected for i in items]
-    y_pred = [i.detail.predicted for i in items]
+    counts = _Counts(items)
     labels = list(settings.labels)
-    p, r, f, support = precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
-    per_label = {
-        label: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(support[i])}
-        for i, label in enumerate(labels)
-    }
+    per_label: dict[str, dict[str, Any]] = {}
+    for label in labels:
+        p, r, f = counts.label(label)
+        per_label[label] = {"precision": p, "recall": r, "f1": f, "support": counts.true[label]}
+    present = counts.present(labels)
     for avg in ("macro", "micro", "weighted"):
-        ap, ar, af, _ = _averaged(y_true, y_pred, labels, avg)
-        values[f"{avg}_f1"] = float(af)
+        ap, ar, af = counts.averaged(present, avg)
+        values[f"{avg}_f1"] = af
         if avg == "macro":
-            values["macro_precision"], values["macro_recall"] = float(ap), float(ar)
+            values["macro_precision"], values["macro_recall"] = ap, ar
     matrix_labels = [*labels, INVALID]
-    matrix = confusion_matrix(y_true, y_pred, labels=matrix_labels)
+    index = {label: i for i, label in enumerate(matrix_labels)}
+    matrix = [[0] * len(matrix_labels) for _ in matrix_labels]
+    for e, p_ in zip(counts.expected, counts.predicted, strict=True):
+        if e in index and p_ in index:
+            matrix[index[e]][index[p_]] += 1
     resolved = [i.resolved for i in items]
     adversarial = [i.resolved for i in items if i.case.split == "adversarial"]
     values["accuracy"] = rate(sum(resolved), len(resolved))
@@ -259,6 +282,6 @@ def aggregate(items: Sequence[Scored[Detail]], settings: Settings) -> Metrics:
         values,
         {
             "per_label": per_label,
-            "confusion_matrix": {"labels": matrix_labels, "matrix": matrix.tolist()},
+            "confusion_matrix": {"labels": matrix_labels, "matrix": matrix},
         },
     )

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import json
 import re
+from functools import cache
 from typing import Any
-
-import jsonschema
 
 from evalkit.records import Message, Request
 
@@ -30,7 +29,17 @@ JUDGE_SCHEMA: dict[str, Any] = {
 }
 """The JSON the judge must return; sent as `response_schema` so providers that can enforce it do."""
 
-_VALIDATOR = jsonschema.Draft202012Validator(JUDGE_SCHEMA)
+
+
+@cache
+def _validator() -> Any:
+    """Built on first use: every `evalkit run` imports this module (for the report's judge column), and
+    jsonschema costs ~0.1 s to import, which only a judged run needs."""
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(JUDGE_SCHEMA)
+
+
 JUDGE_MAX_TOKENS = 400
 
 JUDGE_SYSTEM = """\
@@ -136,7 +145,7 @@ def parse_judgement(text: str) -> dict[str, Any]:
     result["omissions"] = _strings(data.get("omissions"))
     rationale = data.get("rationale")
     result["rationale"] = rationale if isinstance(rationale, str) else ""
-    errors = sorted(_VALIDATOR.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+    errors = sorted(_validator().iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
     result["schema_errors"] = [f"{'/'.join(str(p) for p in e.absolute_path) or '(root)'}: {e.message}" for e in errors]
     if result["fidelity"] is None:
         result["parse_error"] = f"fidelity missing or not an integer 1-5: {data.get('fidelity')!r}"

@@ -14,9 +14,11 @@ heartbeat from a thread every `HEARTBEAT_S`:
   writer checks the token in the same transaction as every batch it commits, so the old holder's
   writes are refused and it stops, instead of two processes recording answers for one run.
 
-Weaker across hosts: a holder on another machine sharing the store file can only be judged by its
-heartbeat, so a takeover there waits `STALE_AFTER_S` and trusts both clocks; SQLite's own locking on a
-network filesystem is unreliable to begin with. Keep a store on a local disk.
+Weaker across hosts: a holder on another machine can only be judged by its heartbeat, so a takeover
+there waits `STALE_AFTER_S` and trusts both clocks. With SQLite, keep the store on a local disk (its
+locking on a network filesystem is unreliable to begin with); machines that share one history share a
+PostgreSQL store, where every read-then-write here (acquire, fence, finish) also holds the run's
+advisory lock (`Connection.lock`), so the check and the write cannot be split by another machine.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from evalkit.errors import EvalkitError
+from evalkit.store.dialect import Connection, open_connection
+from evalkit.store.location import StoreLocation, StoreUnavailable
 
 HEARTBEAT_S = 5.0
 """How often a live holder refreshes its heartbeat."""
@@ -110,21 +114,17 @@ class LockLost(EvalkitError):
 _SELECT = "SELECT pid, host, acquired_at, heartbeat_at, token FROM run_locks WHERE run_id = ?"
 
 
-def read_owner(conn: sqlite3.Connection, run_id: str) -> tuple[RunOwner, str] | None:
+def read_owner(conn: Connection, run_id: str) -> tuple[RunOwner, str] | None:
     row = conn.execute(_SELECT, (run_id,)).fetchone()
     if row is None:
         return None
     return RunOwner(pid=row[0], host=row[1], acquired_at=row[2], heartbeat_at=row[3]), row[4]
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
-
-
 class RunLock:
     """A held lock: `acquire` it, let the store writer `verify` it, `finish` the run through it."""
 
-    def __init__(self, path: Path, run_id: str, token: str, taken_over: RunOwner | None) -> None:
+    def __init__(self, path: StoreLocation, run_id: str, token: str, taken_over: RunOwner | None) -> None:
         self.path = path
         self.run_id = run_id
         self.token = token
@@ -134,13 +134,13 @@ class RunLock:
         self._thread = threading.Thread(target=self._beat, name=f"evalkit-lock-{run_id}", daemon=True)
 
     @classmethod
-    def acquire(cls, path: Path, run_id: str) -> RunLock:
+    def acquire(cls, path: StoreLocation, run_id: str) -> RunLock:
         """Take the run's lock and mark it running, in one transaction; `RunLocked` if a live process
         holds it. The store's schema must exist (open a `Store` first)."""
-        conn = _connect(path)
+        conn = open_connection(path)
         try:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
+            with conn.transaction():
+                conn.lock(f"run:{run_id}")
                 found = read_owner(conn, run_id)
                 if found is not None and found[0].alive():
                     raise RunLocked(run_id, found[0])
@@ -152,19 +152,16 @@ class RunLock:
                     (run_id, os.getpid(), this_host(), token, stamp, stamp),
                 )
                 conn.execute("UPDATE runs SET status = 'running', finished_at = NULL WHERE run_id = ?", (run_id,))
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
         finally:
             conn.close()
         lock = cls(path, run_id, token, found[0] if found is not None else None)
         lock._thread.start()
         return lock
 
-    def verify(self, conn: sqlite3.Connection) -> None:
+    def verify(self, conn: Connection) -> None:
         """Raise `LockLost` unless this process still holds the lock; call it inside the transaction
         whose writes it guards, so a takeover cannot slip in between the check and the write."""
+        conn.lock(f"run:{self.run_id}")
         found = read_owner(conn, self.run_id)
         if found is None or found[1] != self.token:
             holder = f" by {found[0].describe()}" if found is not None else ""
@@ -174,20 +171,27 @@ class RunLock:
             )
 
     def _beat(self) -> None:
-        conn = _connect(self.path)
+        conn: Connection | None = None
         try:
             while not self._stop.wait(HEARTBEAT_S):
                 try:
+                    conn = conn or open_connection(self.path)
                     cur = conn.execute(
                         "UPDATE run_locks SET heartbeat_at = ? WHERE run_id = ? AND token = ?",
                         (_now().isoformat(timespec="milliseconds"), self.run_id, self.token),
                     )
                 except sqlite3.Error:
                     continue  # the store is busy: the next beat tries again, long before the lock goes stale
+                except StoreUnavailable:  # the PostgreSQL server went away: reconnect on the next beat
+                    if conn is not None:
+                        conn.close()
+                    conn = None
+                    continue
                 if cur.rowcount == 0:
                     return  # taken over; `verify` stops the writes
         finally:
-            conn.close()
+            if conn is not None:
+                conn.close()
 
     def finish(self, status: str, *, finished: bool) -> bool:
         """Record how the run ended and release the lock, in one transaction; False (and nothing
@@ -195,10 +199,10 @@ class RunLock:
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join()
-        conn = _connect(self.path)
+        conn = open_connection(self.path)
         try:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
+            with conn.transaction():
+                conn.lock(f"run:{self.run_id}")
                 found = read_owner(conn, self.run_id)
                 ours = found is not None and found[1] == self.token
                 if ours:
@@ -207,10 +211,6 @@ class RunLock:
                         (status, _now().isoformat(timespec="milliseconds") if finished else None, self.run_id),
                     )
                     conn.execute("DELETE FROM run_locks WHERE run_id = ? AND token = ?", (self.run_id, self.token))
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
         finally:
             conn.close()
         return ours

@@ -1,4 +1,4 @@
-"""The run store: SQLite, versioned, read through typed records.
+"""The run store: SQLite (default) or PostgreSQL (`dialect.py`), versioned, read through typed records.
 
 Everything a later stage needs is here (suite and case snapshots, exact requests and their hashes,
 canonical and raw responses, timings, usage, cost, scores, judgements), so scoring, pairing, gating
@@ -12,128 +12,71 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
-
-from pydantic import BaseModel, ConfigDict
 
 from evalkit.errors import InputError, RunNotFound
 from evalkit.inputs.cases import Case
 from evalkit.inputs.suites import Suite
 from evalkit.records import CallRecord, Judgement, ScoreRecord
-from evalkit.requests.plan import RunPlan
-from evalkit.store.lock import RunOwner, run_state
+from evalkit.store.dialect import Connection, connect
+from evalkit.store.location import DEFAULT_STORE, PostgresURL, StoreLocation, store_location
+from evalkit.store.models import (
+    RUN_COLUMNS,
+    RUN_SELECT,
+    Blessing,
+    CallAttempt,
+    RunRecord,
+    SuiteRecord,
+    now_iso,
+    run_record,
+)
 from evalkit.store.rows import (
     CALL_COLUMNS,
+    INSERT_CALL,
+    INSERT_JUDGEMENT,
     INSERT_SCORE,
     JUDGEMENT_COLUMNS,
     SCORE_COLUMNS,
     call_record,
+    call_row,
     dumps,
     judgement_record,
+    judgement_row,
     score_record,
     score_row,
 )
-from evalkit.store.schema import ensure_schema
 
-DEFAULT_STORE = Path("reports/evalkit.db")
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
-
-
-def connect(path: Path) -> sqlite3.Connection:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
-    ensure_schema(conn, path)
-    return conn
-
-
-class RunRecord(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    run_id: str
-    created_at: str
-    finished_at: str | None
-    status: str
-    endpoint: str
-    endpoint_identity: str | None
-    """Hash of everything that makes the endpoint answer as it does (None for migrated runs)."""
-    plan: RunPlan
-    manifest: dict[str, Any]
-    owner: RunOwner | None = None
-    """The process holding the run's lock, or the last one if it died holding it (None: nobody)."""
-
-    def state(self) -> str:
-        """The status as seen from here, now: a "running" run whose writer is gone reads "dead"."""
-        return run_state(self.status, self.owner)
-
-
-class CallAttempt(BaseModel):
-    """One stored outcome of a work item. A resume replaces an infrastructure error's row with the new
-    outcome; the replaced row is kept, with its attempts, error and timing, as a superseded attempt."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    call: CallRecord
-    superseded_at: str | None = None
-    """When a later session replaced this outcome; None for the current one (what `calls()` returns)."""
-
-    @property
-    def current(self) -> bool:
-        return self.superseded_at is None
-
-
-class Blessing(BaseModel):
-    """The accepted baseline of one (suite, endpoint): what nightly runs are compared against."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    suite: str
-    endpoint: str
-    run_id: str
-    blessed_at: str
-    note: str = ""
-
-
-class SuiteRecord(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    name: str
-    category: str
-    input_hash: str
-    expectation_hash: str
-    suite: Suite
-    assets: dict[str, dict[str, str]]
-
-
-_RUN_COLUMNS = "run_id, created_at, finished_at, status, endpoint, endpoint_identity, plan_json, manifest_json"
-_RUN_SELECT = (
-    "SELECT " + ", ".join(f"r.{c}" for c in _RUN_COLUMNS.split(", ")) + ", l.pid, l.host, l.acquired_at, "
-    "l.heartbeat_at FROM runs r LEFT JOIN run_locks l ON l.run_id = r.run_id"
-)
+__all__ = [
+    "DEFAULT_STORE",
+    "Blessing",
+    "CallAttempt",
+    "RunRecord",
+    "Store",
+    "SuiteRecord",
+    "connect",
+    "now_iso",
+]
 
 
 class Store:
     """Reads, and the synchronous set-up writes; per-case writes go through `StoreWriter`."""
 
-    def __init__(self, path: Path = DEFAULT_STORE) -> None:
-        self.path = path
+    def __init__(self, path: StoreLocation | str = DEFAULT_STORE, *, create: bool = True) -> None:
+        self.path: StoreLocation = store_location(path)
         try:
-            self._conn = connect(path)
+            self._conn = connect(self.path, create=create)
         except sqlite3.DatabaseError as exc:  # a text file, a truncated copy, another program's database
-            raise InputError(f"not an evalkit store (SQLite says: {exc})", path) from None
+            raise InputError(f"not an evalkit store (SQLite says: {exc})", str(self.path)) from None
 
     @classmethod
-    def existing(cls, path: Path) -> Store:
-        """Reading commands never create a store."""
-        if not path.is_file():
-            raise InputError("store not found", path)
-        return cls(path)
+    def existing(cls, path: StoreLocation | str) -> Store:
+        """Reading commands never create a store (in PostgreSQL: never create evalkit's tables)."""
+        where = store_location(path)
+        if isinstance(where, PostgresURL):
+            return cls(where, create=False)
+        if not where.is_file():
+            raise InputError("store not found", where)
+        return cls(where)
 
     def close(self) -> None:
         self._conn.close()
@@ -145,14 +88,14 @@ class Store:
         self.close()
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._conn
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
+    def _transaction(self) -> Iterator[Connection]:
+        with self._conn.transaction() as c:
+            yield c
+
+    def _manifest_json(self, manifest: dict[str, Any]) -> str:
+        """A manifest as stored: the argv it records may carry this store's URL; never its password."""
+        text = dumps(manifest)
+        return self.path.scrub(text) if isinstance(self.path, PostgresURL) else text
 
     # --- runs -----------------------------------------------------------------------------------
     def create_run(
@@ -160,11 +103,16 @@ class Store:
         run: RunRecord,
         suites: Sequence[SuiteRecord],
         cases: Iterable[tuple[str, Case]],
+        *,
+        calls: Sequence[CallRecord] = (),
+        scores: Sequence[ScoreRecord] = (),
+        judgements: Sequence[Judgement] = (),
     ) -> None:
-        """Everything about a run that is known before the first call, in one transaction."""
+        """Everything about a run that is known before the first call, in one transaction; a run made
+        whole from stored answers (`evalkit merge`) passes those too, so a crash leaves no half run."""
         with self._transaction() as c:
             c.execute(
-                f"INSERT INTO runs ({_RUN_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)",
+                f"INSERT INTO runs ({RUN_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)",
                 (
                     run.run_id,
                     run.created_at,
@@ -173,7 +121,7 @@ class Store:
                     run.endpoint,
                     run.endpoint_identity,
                     dumps(run.plan.model_dump(mode="json")),
-                    dumps(run.manifest),
+                    self._manifest_json(run.manifest),
                 ),
             )
             c.executemany(
@@ -200,16 +148,21 @@ class Store:
                 snapshot = dumps(case.model_dump(mode="json"))
                 rows.append((run.run_id, suite, case.id, ordinals[suite], case.split, snapshot))
             c.executemany("INSERT INTO cases VALUES (?,?,?,?,?,?)", rows)
+            if calls or scores or judgements:
+                stamp = now_iso()
+                c.executemany(INSERT_CALL, [call_row(r) for r in calls])
+                c.executemany(INSERT_SCORE, [score_row(run.run_id, r, stamp) for r in scores])
+                c.executemany(INSERT_JUDGEMENT, [judgement_row(j) for j in judgements])
 
     def run(self, run_id: str) -> RunRecord:
-        row = self._conn.execute(f"{_RUN_SELECT} WHERE r.run_id = ?", (run_id,)).fetchone()
+        row = self._conn.execute(f"{RUN_SELECT} WHERE r.run_id = ?", (run_id,)).fetchone()
         if row is None:
             raise RunNotFound(f"no run {run_id!r} in {self.path}")
-        return _run_record(row)
+        return run_record(row)
 
     def runs(self, *, endpoint_identity: str | None = None, input_hash: str | None = None) -> list[RunRecord]:
         """Stored runs, oldest first; optionally those of one endpoint identity or one suite input hash."""
-        sql = _RUN_SELECT
+        sql = RUN_SELECT
         where: list[str] = []
         args: list[str] = []
         if endpoint_identity is not None:
@@ -220,7 +173,7 @@ class Store:
             args.append(input_hash)
         if where:
             sql += " WHERE " + " AND ".join(where)
-        return [_run_record(r) for r in self._conn.execute(sql + " ORDER BY r.created_at, r.run_id", args)]
+        return [run_record(r) for r in self._conn.execute(sql + " ORDER BY r.created_at, r.run_id", args)]
 
     def set_status(self, run_id: str, status: str, *, finished: bool = False) -> None:
         self._conn.execute(
@@ -233,7 +186,7 @@ class Store:
             (raw,) = c.execute("SELECT manifest_json FROM runs WHERE run_id = ?", (run_id,)).fetchone()
             manifest = json.loads(raw)
             manifest.update(fields)
-            c.execute("UPDATE runs SET manifest_json = ? WHERE run_id = ?", (dumps(manifest), run_id))
+            c.execute("UPDATE runs SET manifest_json = ? WHERE run_id = ?", (self._manifest_json(manifest), run_id))
 
     def set_endpoint_identity(self, run_id: str, identity: str) -> None:
         self._conn.execute("UPDATE runs SET endpoint_identity = ? WHERE run_id = ?", (identity, run_id))
@@ -324,7 +277,8 @@ class Store:
         infrastructure errors that resumed sessions replaced, then the current row."""
         cols = ", ".join(CALL_COLUMNS)
         where, args = ("run_id = ?", [run_id]) if suite is None else ("run_id = ? AND suite = ?", [run_id, suite])
-        cur = self._conn.execute(f"SELECT {cols}, superseded_at FROM call_history WHERE {where} ORDER BY rowid", args)
+        order = self._conn.history_order
+        cur = self._conn.execute(f"SELECT {cols}, superseded_at FROM call_history WHERE {where} ORDER BY {order}", args)
         out = [CallAttempt(call=call_record(row[:-1]), superseded_at=row[-1]) for row in cur]
         out += [CallAttempt(call=c) for c in self.calls(run_id, suite=suite, with_raw=True)]
         # stable sort: superseded rows keep their order and precede the current row of their item
@@ -382,17 +336,3 @@ class Store:
             sql += " AND judge = ?"
             args.append(judge)
         return [judgement_record(r) for r in self._conn.execute(sql + " ORDER BY suite, case_id, repeat", args)]
-
-
-def _run_record(row: tuple[Any, ...]) -> RunRecord:
-    return RunRecord(
-        run_id=row[0],
-        created_at=row[1],
-        finished_at=row[2],
-        status=row[3],
-        endpoint=row[4],
-        endpoint_identity=row[5],
-        plan=RunPlan.model_validate_json(row[6]),
-        manifest=json.loads(row[7]),
-        owner=None if row[8] is None else RunOwner(pid=row[8], host=row[9], acquired_at=row[10], heartbeat_at=row[11]),
-    )

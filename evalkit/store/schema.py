@@ -1,6 +1,7 @@
 """The store's schema, its version, and the forward migrations that bring an older store up to date.
 
-The version lives in SQLite's `user_version`. A store written by an older evalkit is migrated in one
+The version lives in SQLite's `user_version` (a `schema_meta` table in PostgreSQL: see `dialect.py`;
+both run the same schema script and the same migration chain). A store written by an older evalkit is migrated in one
 transaction when it is opened (runs stay readable and comparable: request and suite hashes are
 computed from the snapshots the old store already holds); a store written by a newer evalkit is
 refused, because this code cannot know what the newer columns mean.
@@ -9,11 +10,14 @@ refused, because this code cannot know what the newer columns mean.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from evalkit.errors import InputError
+
+if TYPE_CHECKING:
+    from evalkit.store.dialect import Connection
+    from evalkit.store.location import StoreLocation
 
 SCHEMA_VERSION = 4
 
@@ -162,8 +166,9 @@ CREATE INDEX IF NOT EXISTS call_history_by_item ON call_history (run_id, suite, 
 """
 
 
-def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
-    """v1 (evalkit 0.1, no version): one suite hash, no request hashes, an unkeyed response cache.
+def _migrate_1_to_2(conn: Connection) -> None:
+    """v1 (evalkit 0.1, no version): one suite hash, no request hashes, an unkeyed response cache. SQLite
+    only (no PostgreSQL store was ever v1), so this one keeps SQLite's spelling (rowid, json_extract).
 
     Request hashes are computed from the stored requests and the two suite hashes from the stored
     suite and case snapshots, so a migrated run pairs with a new one case by case. The old response
@@ -242,46 +247,44 @@ def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
     )
 
 
-def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
+def _migrate_2_to_3(conn: Connection) -> None:
     """v2 -> v3: blessed baselines per (suite, endpoint), for nightly regression. Nothing to convert: the
     new table is created by the schema script that runs after every migration."""
 
 
-def _migrate_3_to_4(conn: sqlite3.Connection) -> None:
+def _migrate_3_to_4(conn: Connection) -> None:
     """v3 -> v4: `run_locks` (one live writer per run: pid, host, token, heartbeat; see `store/lock.py`)
     and `call_history` (the rows a resume replaced, so an infrastructure error's attempts are kept).
     Nothing to convert: a v3 run left "running" has no lock row, so it reads as dead and resumes."""
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: _migrate_1_to_2,
     2: _migrate_2_to_3,
     3: _migrate_3_to_4,
 }
-"""`from_version -> migration`; each brings the schema one version forward."""
+"""`from_version -> migration`; each brings the schema one version forward. From v4 on a migration runs
+on both dialects: write it in the portable subset `dialect.translate` handles."""
 
 
-def _version(conn: sqlite3.Connection) -> int:
-    (version,) = conn.execute("PRAGMA user_version").fetchone()
-    if version:
-        return int(version)
-    has_runs = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'runs'").fetchone()
-    return 1 if has_runs else 0  # 0: a new, empty file
-
-
-def ensure_schema(conn: sqlite3.Connection, path: Path) -> None:
-    """Create, migrate or refuse. Runs inside one IMMEDIATE transaction, so two processes opening the
-    same old store do not both migrate it, and a failed migration leaves the old store untouched."""
-    if _version(conn) == SCHEMA_VERSION:
+def ensure_schema(conn: Connection, where: StoreLocation, *, create: bool = True) -> None:
+    """Create, migrate or refuse. Runs inside one write transaction (BEGIN IMMEDIATE, or PostgreSQL's
+    schema advisory lock), so two processes opening the same old store do not both migrate it, and a
+    failed migration leaves the old store untouched. `create=False`: a store with no evalkit tables is
+    "not found" (reading commands never create one)."""
+    version = conn.schema_version()
+    if version == SCHEMA_VERSION:
         return  # the common case: no lock taken, so readers polling a live run never block its writer
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        version = _version(conn)
+    if version == 0 and not create:
+        raise InputError("store not found (no evalkit tables there yet; `evalkit run` creates them)", str(where))
+    with conn.transaction():
+        conn.lock("schema")
+        version = conn.schema_version()
         if version > SCHEMA_VERSION:
             raise InputError(
                 f"store schema version {version} is newer than this evalkit understands ({SCHEMA_VERSION}); "
                 "upgrade evalkit to read it",
-                path,
+                str(where),
             )
         while 0 < version < SCHEMA_VERSION:
             MIGRATIONS[version](conn)
@@ -289,8 +292,4 @@ def ensure_schema(conn: sqlite3.Connection, path: Path) -> None:
         for statement in SCHEMA.split(";"):
             if statement.strip():
                 conn.execute(statement)
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
+        conn.set_schema_version(SCHEMA_VERSION)

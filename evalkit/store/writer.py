@@ -9,14 +9,14 @@ a killed run loses at most the records still queued, which `--resume` then re-ru
 from __future__ import annotations
 
 import queue
-import sqlite3
 import threading
 from collections.abc import Callable
-from pathlib import Path
 
 from evalkit.errors import EvalkitError
 from evalkit.records import CallRecord, Judgement, ScoreRecord
-from evalkit.store.reader import connect, now_iso
+from evalkit.store.dialect import Connection, connect
+from evalkit.store.location import StoreLocation
+from evalkit.store.models import now_iso
 from evalkit.store.rows import (
     INSERT_CALL,
     INSERT_JUDGEMENT,
@@ -30,7 +30,7 @@ from evalkit.store.rows import (
 _STOP = object()
 
 
-Fence = Callable[[sqlite3.Connection], None]
+Fence = Callable[[Connection], None]
 """Called inside every write transaction; raises to refuse the batch (a run lock that was taken over)."""
 
 
@@ -38,11 +38,11 @@ class StoreWriter:
     """`fence`: see `RunLock.verify`; a run's writer passes it so a process that lost the run's lock
     can never record an answer beside the new holder's."""
 
-    def __init__(self, path: Path, fence: Fence | None = None) -> None:
+    def __init__(self, path: StoreLocation, fence: Fence | None = None) -> None:
         self._queue: queue.Queue[object] = queue.Queue()
         self._error: BaseException | None = None
         self._fence = fence
-        self._conn: sqlite3.Connection = connect(path)
+        self._conn: Connection = connect(path)
         self._thread = threading.Thread(target=self._loop, name="evalkit-store-writer", daemon=True)
         self._thread.start()
 
@@ -87,22 +87,17 @@ class StoreWriter:
         calls = [call_row(b) for b in batch if isinstance(b, CallRecord)]
         scores = [score_row(b[0], b[1], stamp) for b in batch if isinstance(b, tuple)]
         judgements = [judgement_row(b) for b in batch if isinstance(b, Judgement)]
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self._conn.transaction() as conn:
             if self._fence is not None:
-                self._fence(self._conn)
+                self._fence(conn)
             for row in calls:
                 # a retried item's earlier row (an infrastructure error) is kept as history, not overwritten
-                self._conn.execute(KEEP_HISTORY, (stamp, *row[:4]))
-                self._conn.execute(INSERT_CALL, row)
+                conn.execute(KEEP_HISTORY, (stamp, *row[:4]))
+                conn.execute(INSERT_CALL, row)
             if scores:
-                self._conn.executemany(INSERT_SCORE, scores)
+                conn.executemany(INSERT_SCORE, scores)
             if judgements:
-                self._conn.executemany(INSERT_JUDGEMENT, judgements)
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
+                conn.executemany(INSERT_JUDGEMENT, judgements)
 
     def close(self) -> None:
         """Flush everything queued and stop; raises if any write failed."""

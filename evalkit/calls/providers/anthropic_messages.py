@@ -184,6 +184,21 @@ def _response(message: Any, latency: float, ttft: float | None, request_id: str 
     )
 
 
+def message_generation(
+    message: object, latency: float, ttft: float | None, request_id: str | None, streamed: bool
+) -> Generation:
+    """A whole Messages answer, checked and read into a `Generation`. One function for every path that
+    receives one (a live call, streamed or not, and a batch API result), so an answer is read, and
+    therefore scored, the same whichever way it arrived."""
+    if not isinstance(message, anthropic.types.Message):  # a text/html body comes back as a str
+        shown = f"{type(message).__name__} {repr(message)[:80]}"
+        raise CallError("malformed", f"the server answered 200 without a message: {shown}")
+    with response_shape():
+        response = _response(message, latency, ttft, request_id, streamed)
+        raw = message.model_dump(mode="json")
+    return Generation(response, raw)
+
+
 class AnthropicMessages:
     def __init__(self, profile: EndpointProfile, base_url: str | None = None) -> None:
         self.profile = profile
@@ -223,16 +238,11 @@ class AnthropicMessages:
                 ttft = None
                 request_id = getattr(message, "_request_id", None)
             latency = time.perf_counter() - start
-            if not isinstance(message, anthropic.types.Message):  # a text/html body comes back as a str
-                shown = f"{type(message).__name__} {repr(message)[:80]}"
-                raise CallError("malformed", f"the server answered 200 without a message: {shown}")
-            with response_shape():
-                response = _response(message, latency, ttft, request_id, streamed)
-                raw = message.model_dump(mode="json")
+            generation = message_generation(message, latency, ttft, request_id, streamed)
         except CallError:
             raise
         except Exception as exc:
             raise classify(exc) from None
         if streamed:
-            raw["streamed"] = True
-        return Generation(response, raw)
+            generation.raw["streamed"] = True
+        return generation

@@ -156,6 +156,41 @@ def _status_message(exc: openai.APIStatusError) -> str:
     return str(exc.message)[:500]
 
 
+def completion_generation(completion: object, latency: float, request_id: str | None) -> Generation:
+    """A non-streamed chat completion, checked and read into a `Generation`. One function for every
+    path that receives a whole completion (a live call, a batch API result line), so an answer is
+    read, and therefore scored, the same whichever way it arrived."""
+    if not isinstance(completion, ChatCompletion):  # a text/html body comes back as a str
+        raise _not_a_completion(completion)
+    with response_shape():
+        if not completion.choices:
+            raise CallError("malformed", "response has no choices")
+        choice = completion.choices[0]
+        msg = choice.message
+        if msg is None:
+            raise CallError("malformed", "the response's choice has no message (null)")
+        require_finish(choice.finish_reason, streamed=False)
+        calls = [
+            parse_tool_call(c.id, function.name, function.arguments or "")
+            for c in (msg.tool_calls or [])
+            if (function := getattr(c, "function", None)) is not None
+        ]
+        response = Response(
+            text=msg.content or "",
+            tool_calls=calls,
+            finish_reason=normalise_finish(choice.finish_reason, _FINISH),
+            raw_finish_reason=choice.finish_reason,
+            usage=_usage(completion.usage),
+            latency_s=latency,
+            ttft_s=None,
+            model=completion.model,
+            system_fingerprint=completion.system_fingerprint,
+            request_id=request_id or completion.id,
+        )
+        raw = completion.model_dump(mode="json")
+    return Generation(response, raw)
+
+
 class OpenAIChat:
     def __init__(self, profile: EndpointProfile, base_url: str | None = None) -> None:
         self.profile = profile
@@ -192,35 +227,7 @@ class OpenAIChat:
         start = time.perf_counter()
         completion = await self.client.chat.completions.create(**params)
         latency = time.perf_counter() - start
-        if not isinstance(completion, ChatCompletion):  # a text/html body comes back as a str
-            raise _not_a_completion(completion)
-        with response_shape():
-            if not completion.choices:
-                raise CallError("malformed", "response has no choices")
-            choice = completion.choices[0]
-            msg = choice.message
-            if msg is None:
-                raise CallError("malformed", "the response's choice has no message (null)")
-            require_finish(choice.finish_reason, streamed=False)
-            calls = [
-                parse_tool_call(c.id, function.name, function.arguments or "")
-                for c in (msg.tool_calls or [])
-                if (function := getattr(c, "function", None)) is not None
-            ]
-            response = Response(
-                text=msg.content or "",
-                tool_calls=calls,
-                finish_reason=normalise_finish(choice.finish_reason, _FINISH),
-                raw_finish_reason=choice.finish_reason,
-                usage=_usage(completion.usage),
-                latency_s=latency,
-                ttft_s=None,
-                model=completion.model,
-                system_fingerprint=completion.system_fingerprint,
-                request_id=completion._request_id or completion.id,
-            )
-            raw = completion.model_dump(mode="json")
-        return Generation(response, raw)
+        return completion_generation(completion, latency, getattr(completion, "_request_id", None))
 
     async def _stream(self, params: dict[str, Any]) -> Generation:
         params = {**params, "stream": True, "stream_options": {"include_usage": True}}

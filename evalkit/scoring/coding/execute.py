@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evalkit.errors import EvalkitError
+from evalkit.scoring.coding import forkserver
 from evalkit.scoring.coding.sandbox import Limits, SandboxResult, readonly_dir, run_in
 from evalkit.scoring.coding.verdict import RunCounts, new_key, read_verdict
 
@@ -80,15 +81,13 @@ def run_pytest(work: Path, tests: str, test_file: str, limits: Limits) -> TestRu
         "ini": str(ro / "pytest.ini"),
     }
     argv = [sys.executable, "-s", "-P", "-B", str(ro / "harness.py")]
+    stdin, env = json.dumps(config).encode("utf-8"), {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
     try:
-        result = run_in(
-            work,
-            argv,
-            limits,
-            stdin_pipe=json.dumps(config).encode("utf-8"),
-            pass_fds=[high],
-            extra_env={"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
-        )
+        result = None
+        if forkserver.serves(work):  # the same harness, forked from a warm server (see there)
+            result = forkserver.run(work, limits, stdin_pipe=stdin, verdict_fd=high, extra_env=env)
+        if result is None:
+            result = run_in(work, argv, limits, stdin_pipe=stdin, pass_fds=[high], extra_env=env)
     finally:
         os.close(high)
     counts = read_verdict(verdict_path.read_bytes(), key, tests)

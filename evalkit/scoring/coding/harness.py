@@ -34,6 +34,7 @@ import os
 import sys
 from collections.abc import Callable
 from json.encoder import encode_basestring_ascii
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING or __package__:
@@ -63,6 +64,17 @@ else:  # in the sandbox, run as a script: its modules are sibling files, and eva
     )
 
 PROTOCOL = "evalkit-harness/1"
+PYTEST_OPTIONS = (
+    "--noconftest",
+    *("-p", "no:cacheprovider", "-p", "no:faulthandler", "-p", "no:assertion", "-p", "no:debugging"),
+    # plugins that do nothing unless their options are given (evalkit never gives them): not loading
+    # them saves their registration and fixture scan in every case
+    *("-p", "no:junitxml", "-p", "no:doctest", "-p", "no:pastebin", "-p", "no:stepwise"),
+    *("-p", "no:setuponly", "-p", "no:setupplan"),
+    "-q",
+    "--import-mode=prepend",
+)
+"""pytest's options apart from the per-case paths (`main` adds those)."""
 MESSAGE_CHARS = 300
 _SELF: list[Callable[[Any], str]] = []
 
@@ -269,7 +281,9 @@ def build_space(c: dict[str, Any], _exec: Any = exec, _compile: Any = compile) -
     return space
 
 
-def main() -> int:
+def main(prepared: Any = None) -> int:
+    """Run the case; `prepared`: a pytest config the fork server made with `prepare_config` before it
+    forked (see `run_prepared`), None to let pytest make one."""
     raw = b""
     while chunk := os.read(0, 65536):
         raw += chunk
@@ -342,28 +356,43 @@ def main() -> int:
         to_json,
         parametrizations,
     ]
-    args = [
-        config["tests"],
-        "-c",
-        config["ini"],
-        "--rootdir",
-        os.path.dirname(config["tests"]),
-        "--noconftest",
-        "-p",
-        "no:cacheprovider",
-        "-p",
-        "no:faulthandler",
-        "-p",
-        "no:assertion",
-        "-p",
-        "no:debugging",
-        "-q",
-        "--import-mode=prepend",
-    ]
+    args = [config["tests"], "-c", config["ini"], "--rootdir", os.path.dirname(config["tests"]), *PYTEST_OPTIONS]
     as_int, as_list = int, list  # bound now: graded code may rebind the builtins
-    exit_code = pytest.main(args, plugins=[make_plugin(c)])
+    plugin = make_plugin(c)
+    exit_code = pytest.main(args, plugins=[plugin]) if prepared is None else run_prepared(prepared, args, plugin)
     emit({"kind": "end", "exit": as_int(exit_code), "violations": as_list(c["violations"])})
     return as_int(exit_code)  # for the record only: evalkit never reads a verdict from it
+
+
+def prepare_config() -> Any:
+    """What `pytest.main` does before it parses the arguments (the pytest config and its built-in
+    plugins, a large part of a small case's CPU), done once by the fork server before it forks: the
+    same `get_config` call with the same options, so each case starts from an identical, untouched copy."""
+    from _pytest.config import get_config
+
+    return get_config(list(PYTEST_OPTIONS))
+
+
+def run_prepared(initial: Any, args: list[str], plugin: Any, _int: Any = int) -> int:
+    """The rest of `pytest.main(args, plugins=[plugin])` on a config from `prepare_config` (pytest 8-9's
+    own sequence: register the plugins, parse the arguments, run, unconfigure)."""
+    import pytest
+    from _pytest.config import Config, UsageError
+
+    os.environ["PYTEST_VERSION"] = pytest.__version__
+    initial.invocation_params = Config.InvocationParams(args=args, plugins=[plugin], dir=Path.cwd())
+    manager = initial.pluginmanager
+    try:
+        manager.register(plugin)
+        config = manager.hook.pytest_cmdline_parse(pluginmanager=manager, args=args)
+    except UsageError as exc:
+        sys.stderr.write(f"ERROR: {exc}\n")
+        initial._ensure_unconfigure()
+        return int(pytest.ExitCode.USAGE_ERROR)
+    try:
+        return _int(config.hook.pytest_cmdline_main(config=config))  # type: ignore[no-any-return]
+    finally:
+        config._ensure_unconfigure()
 
 
 if __name__ == "__main__":

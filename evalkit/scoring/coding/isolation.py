@@ -120,7 +120,12 @@ def bwrap_prefix(mounts: Mounts, env: dict[str, str]) -> list[str]:
         args += ["--ro-bind", str(root), str(root)]
     args += ["--ro-bind", str(mounts.etc / "passwd"), "/etc/passwd"]
     args += ["--ro-bind", str(mounts.etc / "group"), "/etc/group"]
-    args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+    args += ["--proc", "/proc"]
+    if os.path.isdir("/proc/sys"):
+        # bwrap leaves /proc/sys writable when its folder is not (it checks the folder only), and the
+        # sandbox uid maps to evalkit's: run as root, code could write host sysctls (core_pattern)
+        args += ["--ro-bind", "/proc/sys", "/proc/sys"]
+    args += ["--dev", "/dev", "--tmpfs", "/tmp"]
     args += ["--ro-bind", str(mounts.readonly), str(mounts.readonly)]
     args += ["--bind", str(mounts.work), str(mounts.work), "--remount-ro", "/", "--chdir", str(mounts.work)]
     args.append("--clearenv")

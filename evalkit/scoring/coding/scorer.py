@@ -11,6 +11,7 @@ from __future__ import annotations
 from evalkit.errors import InputError
 from evalkit.records import Score
 from evalkit.scoring.base import ScoreContext
+from evalkit.scoring.coding import forkserver
 from evalkit.scoring.coding.detail import (
     Detail,
     FunctionExtractionInfo,
@@ -47,7 +48,7 @@ def _score_function(exp: Expectation, ctx: ScoreContext, settings: Settings) -> 
 
     if extraction.code is None:
         return False, detail(not_run())
-    with sandbox_dir({SOLUTION_FILE: extraction.code}) as work:
+    with sandbox_dir({SOLUTION_FILE: extraction.code}, parent=forkserver.cases_root()) as work:
         run = run_pytest(work, exp.tests, FUNCTION_TEST_FILE, settings.limits())
         facts = run_facts(run.result, run.counts, work, run.report_error)
     return run.counts.all_passed and not run.result.timed_out, detail(facts)
@@ -89,7 +90,7 @@ def _score_patch(exp: Expectation, ctx: ScoreContext, settings: Settings) -> tup
     if diff is None:
         return False, detail(not_run())
     limits = settings.limits()
-    with sandbox_dir(repo) as work:
+    with sandbox_dir(repo, parent=forkserver.cases_root()) as work:
         application = apply_patch(work, diff, limits)
         if not application.applied:
             facts = not_run()

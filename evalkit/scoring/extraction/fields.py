@@ -4,6 +4,9 @@ This is where "is 1.234,50 the same as 1234.5?" is decided, and nothing else: pa
 summing verdicts into metrics live elsewhere. Each pair lands in exactly one `Kind`, because the kinds
 cost an operator different things (see the package docstring). `score_field` never raises on odd
 values: an unforeseen value shape is a wrong answer, not a crash.
+
+pandas (dates no fast path reads) and numpy/scipy (list matching) are imported where they are used:
+`evalkit show` loads this package for `aggregate` alone, and a score needs them only for those values.
 """
 
 from __future__ import annotations
@@ -17,8 +20,6 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, Literal, TypedDict
 
-import numpy as np
-import pandas as pd
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -29,7 +30,6 @@ from pydantic import (
     model_validator,
 )
 from rapidfuzz import fuzz, process
-from scipy.optimize import linear_sum_assignment
 
 FieldType = Literal["string", "number", "date", "enum", "list"]
 Preprocess = Literal["strip", "lower", "upper", "remove_spaces", "collapse_ws", "strip_punct"]
@@ -231,6 +231,8 @@ def to_date(value: Any) -> str | None:
             return date(int(m[1]), int(m[2]), int(m[3])).isoformat()
         except ValueError:
             return None
+    import pandas as pd
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pandas warns when it falls back to day-first; that is intended
         try:
@@ -257,6 +259,9 @@ def match_lists(
     max-similarity could trade a match for two near misses)."""
     if not gold or not predicted:
         return []
+    import numpy as np
+    from scipy.optimize import linear_sum_assignment
+
     similarity = process.cdist(gold, predicted, scorer=fuzz.ratio, dtype=np.float64)
     if match_digits:
         runs = [digit_runs(p) for p in predicted]
