@@ -160,7 +160,9 @@ def _cmd_run(args: argparse.Namespace, console: Console, argv: list[str]) -> int
     _require_code_sandbox([loaded.suite.category for loaded in suites])
     store = Store(args.store)  # only now: bad input above has written nothing
     try:
-        return _replay_and_report(store, create_run(store, plan, suites, argv), args.store, console)
+        run_id = create_run(store, plan, suites, argv)
+        suites.clear()  # the run reads its snapshots from the store: never hold every case twice
+        return _replay_and_report(store, run_id, args.store, console)
     finally:
         store.close()
 

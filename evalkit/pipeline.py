@@ -182,9 +182,12 @@ async def _replay(
     profile = plan.endpoint
     batch = BatchRun.of(store, run_id, profile)  # None unless the run is a batch run (`--batch`)
     finished = store.finished_keys(run_id)
-    pending = [i for i in work_items(store, run_id, plan) if (i.suite, i.case_id, i.repeat) not in finished]
-    outcome.skipped = outcome.planned - len(pending)
-    session: dict[str, Any] = {"started_at": now_iso(), "pending": len(pending), "cache": plan.cache}
+    # A generator, not a list: the engine pulls items as workers free up, so at 100,000 cases the
+    # rendered requests (a long system prompt each) are never all in memory at once.
+    pending = (i for i in work_items(store, run_id, plan) if (i.suite, i.case_id, i.repeat) not in finished)
+    n_pending = max(outcome.planned - len(finished), 0)  # every stored answer is of a planned item
+    outcome.skipped = outcome.planned - n_pending
+    session: dict[str, Any] = {"started_at": now_iso(), "pending": n_pending, "cache": plan.cache}
     if lock.taken_over is not None:  # the dead writer this session replaced, for the record
         session["took_over_from"] = lock.taken_over.model_dump()
     writer = StoreWriter(store.path, fence=lock.verify)
@@ -213,9 +216,9 @@ async def _replay(
             async def lookup(keys: Sequence[str]) -> dict[str, CallRecord]:
                 return await asyncio.to_thread(store.cached_answers, keys, exclude_run=run_id)
 
-            if pending and batch is not None:
-                await batch.run(pending, on_outcome, on_server=on_server, console=console)
-            elif pending:
+            if n_pending and batch is not None:
+                await batch.run(list(pending), on_outcome, on_server=on_server, console=console)
+            elif n_pending:
                 await call_endpoint(
                     profile, pending, on_outcome, on_server=on_server, lookup=lookup if plan.cache else None
                 )

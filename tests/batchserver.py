@@ -43,6 +43,8 @@ class FakeBatch:
     """custom_id -> the rendered outcome: {"status", "body"} or {"fate"}."""
     output_file_id: str | None = None
     error_file_id: str | None = None
+    failed: str | None = None
+    """OpenAI only: the batch ended `failed` (validation) with this message and no files."""
 
 
 class BatchLLMServer(FakeLLMServer):
@@ -52,6 +54,8 @@ class BatchLLMServer(FakeLLMServer):
         self.hold = False
         """While True, no batch ends (a test kills the client meanwhile)."""
         self.fate: Fate | None = None
+        self.fail_validation: str | None = None
+        """OpenAI: batches created while set end `failed` with this message (no output at all)."""
         self.files: dict[str, bytes] = {}
         self.batches: dict[str, FakeBatch] = {}
         self.created: list[str] = []
@@ -130,6 +134,7 @@ class BatchLLMServer(FakeLLMServer):
     def _create(self, provider: str, requests: list[tuple[str, dict[str, Any]]], input_file: str | None) -> FakeBatch:
         batch_id = self._new_id("batch_" if provider == "openai" else "msgbatch_")
         batch = FakeBatch(batch_id, provider, requests, time.time(), input_file)
+        batch.failed = self.fail_validation if provider == "openai" else None
         path = "/v1/chat/completions" if provider == "openai" else "/v1/messages"
         for cid, body in requests:
             fate = self.fate(cid, body) if self.fate is not None else None
@@ -155,7 +160,7 @@ class BatchLLMServer(FakeLLMServer):
         batch.polls += 1
         if not batch.ended and not self.hold and batch.polls >= self.polls_to_end:
             batch.ended = True
-            if batch.provider == "openai":
+            if batch.provider == "openai" and batch.failed is None:
                 self._openai_files(batch)
         return batch
 
@@ -195,13 +200,16 @@ class BatchLLMServer(FakeLLMServer):
     def _openai_batch(self, batch: FakeBatch) -> dict[str, Any]:
         counts = self._counts(batch)
         done = counts["ok"] if batch.ended else 0
+        status = ("failed" if batch.failed else "completed") if batch.ended else "in_progress"
+        errors = {"object": "list", "data": [{"code": "invalid", "message": batch.failed, "line": 1}]}
         return {
             "id": batch.id,
             "object": "batch",
+            "errors": errors if batch.failed and batch.ended else None,
             "endpoint": "/v1/chat/completions",
             "input_file_id": batch.input_file_id,
             "completion_window": "24h",
-            "status": "completed" if batch.ended else "in_progress",
+            "status": status,
             "created_at": int(batch.created_at),
             "output_file_id": batch.output_file_id,
             "error_file_id": batch.error_file_id,

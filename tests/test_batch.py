@@ -12,7 +12,6 @@ import json
 import re
 import signal
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -122,6 +121,12 @@ def test_batch_run_stores_the_live_answers_and_scores_at_half_price(project: Pro
     assert batch["kind"] == provider and batch["price"]["input_per_mtok"] == 0.5
     assert [s["state"] for s in batch["submissions"]] == ["collected"]
     assert "batch" not in manifest(project, live_run)
+    reported = {
+        run: json.loads((project.root / "reports" / run / "summary.json").read_text())["suites"][0]["operations"]
+        for run in (live_run, batch_run)
+    }
+    assert reported[batch_run]["cost_usd"] == pytest.approx(reported[live_run]["cost_usd"] / 2)
+    assert reported[batch_run]["latency_p50_s"] is None  # a batch answer's wait is the batch's, not measured
 
 
 def test_explicit_batch_rates_and_openai_compatible_host_with_stated_rates(project: Project) -> None:
@@ -233,6 +238,23 @@ def test_per_request_failures_are_infra_errors_and_resume_resubmits_only_them(pr
     assert {r["status"] for r in rows.values()} == {"ok"} and status(project, run_id) == "finished"
 
 
+def test_a_batch_the_provider_failed_leaves_infra_errors_and_resume_submits_anew(project: Project) -> None:
+    project.write_suite(n=N)
+    name = endpoint(project, "openai")
+    srv = server(project)
+    srv.script(answer)
+    srv.fail_validation = "model m does not support the batch API"
+    assert main(["run", "--suite", "tickets", "--endpoint", name, "--batch", *POLL]) == 1
+    (run_id,) = runs(project)
+    with Store.existing(project.store) as store:
+        calls = store.calls(run_id)
+    assert len(calls) == N and {c.status for c in calls} == {"infra_error"}
+    assert all("failed" in (c.error_message or "") and "does not support" in (c.error_message or "") for c in calls)
+    srv.fail_validation = None
+    assert main(["run", "--resume", run_id]) == 0
+    assert len(srv.created) == 2 and status(project, run_id) == "finished"
+
+
 @pytest.mark.parametrize(
     ("profile", "extra", "field"),
     [
@@ -273,7 +295,7 @@ def test_custom_ids_are_anthropic_safe_for_any_case_id() -> None:
     assert len(ids) == 50 and all(re.fullmatch(r"[A-Za-z0-9_-]{1,64}", i) for i in ids)
 
 
-def test_fake_server_checks(tmp_path: Path) -> None:
+def test_fake_server_checks() -> None:
     """The batch server's file upload parses what the real SDK sends (guards the fake, not evalkit)."""
     import openai
 

@@ -288,7 +288,7 @@ def test_a_second_live_writer_is_refused_with_nothing_written_or_sent(
     project: Project, pg_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     project.write_suite(n=6)
-    project.write_endpoint("one-at-a-time", concurrency=1)
+    project.write_endpoint("one-at-a-time", concurrency=1, timeout_s=300)  # no retry of the held call, however slow
     release = threading.Event()
 
     def script(path: str, body: dict[str, Any]) -> Reply:

@@ -7,7 +7,7 @@ the cache keys carry what the server said about itself.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +32,7 @@ class ServerInfo:
 
 async def call_endpoint(
     profile: EndpointProfile,
-    items: Sequence[WorkItem],
+    items: Iterable[WorkItem],
     on_outcome: Callable[[CallOutcome], None],
     *,
     on_server: Callable[[ServerInfo], None] | None = None,

@@ -9,9 +9,33 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
-from evalkit.records import CallRecord
+from evalkit.records import Usage
+
+
+class CallFigures(Protocol):
+    """What the figures read of a call: a `CallRecord` has these, and so has the store's light
+    `CallFigures` row, which a report of a 100,000-call run reads instead of parsing every request."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def cache_hit(self) -> bool: ...
+    @property
+    def attempts(self) -> int: ...
+    @property
+    def cost_usd(self) -> float: ...
+    @property
+    def latency_s(self) -> float | None: ...
+    @property
+    def ttft_s(self) -> float | None: ...
+    @property
+    def original_latency_s(self) -> float | None: ...
+    @property
+    def usage(self) -> Usage: ...
+    @property
+    def truncated(self) -> bool: ...
 
 
 def _pct(values: Sequence[float | None], q: float) -> float | None:
@@ -26,7 +50,7 @@ def _pct(values: Sequence[float | None], q: float) -> float | None:
     return xs[lo] + (h - lo) * (xs[hi] - xs[lo])
 
 
-def operations(calls: Sequence[CallRecord], resolved: int | None) -> dict[str, Any]:
+def operations(calls: Sequence[CallFigures], resolved: int | None) -> dict[str, Any]:
     """`calls`: call records (any status) of one suite or run; `resolved`: cases scored correct."""
     answered = [c for c in calls if c.status == "ok"]
     live = [c for c in answered if not c.cache_hit]

@@ -78,7 +78,7 @@ def run_metrics(store: Store, run_id: str) -> list[SuiteMetrics]:
         records = by_suite[name]
         items = [sc.spec.scored(sc.cases[r.case_id], r.repeat, r.score) for r in records if r.score.is_scored]
         metrics = sc.spec.aggregate(items, sc.settings)
-        calls = store.calls(run_id, suite=name)
+        calls = store.call_figures(run_id, suite=name)  # figures only: requests are not parsed
         # a shard run plans only its own work items; its metrics cover that share and say so
         planned = sum(plan.holds(name, cid, r) for cid in sc.cases for r in range(repeats))
         counts = {o: 0 for o in OUTCOMES}

@@ -31,12 +31,17 @@ from evalkit.store.models import (
     run_record,
 )
 from evalkit.store.rows import (
+    ANSWER_COLUMNS,
     CALL_COLUMNS,
+    FIGURE_COLUMNS,
     INSERT_CALL,
     INSERT_JUDGEMENT,
     INSERT_SCORE,
     JUDGEMENT_COLUMNS,
     SCORE_COLUMNS,
+    CallFigures,
+    StoredAnswer,
+    call_figures,
     call_record,
     call_row,
     dumps,
@@ -295,6 +300,28 @@ class Store:
         (n,) = self._conn.execute("SELECT COUNT(*) FROM results WHERE run_id = ?", (run_id,)).fetchone()
         return int(n)
 
+    def call_figures(self, run_id: str, *, suite: str | None = None) -> list[CallFigures]:
+        """Every call's operations figures, nothing parsed: what a report needs of 100,000 calls."""
+        where, args = ("run_id = ?", [run_id]) if suite is None else ("run_id = ? AND suite = ?", [run_id, suite])
+        cur = self._conn.execute(f"SELECT {FIGURE_COLUMNS} FROM results WHERE {where}", args)
+        return [call_figures(r) for r in cur]
+
+    def answers(self, run_id: str, *, chunk: int = 2000) -> Iterator[list[StoredAnswer]]:
+        """A run's answers for scoring, `chunk` calls at a time in (suite, case, repeat) order: each chunk
+        is its own query (keyset paging), so no cursor stays open across the caller's writes and a large
+        run is never in memory at once."""
+        after: tuple[str, str, int] = ("", "", -1)
+        while True:
+            rows = self._conn.execute(
+                f"SELECT {ANSWER_COLUMNS} FROM results WHERE run_id = ? AND (suite, case_id, repeat) > (?, ?, ?) "
+                "ORDER BY suite, case_id, repeat LIMIT ?",
+                (run_id, *after, chunk),
+            ).fetchall()
+            if not rows:
+                return
+            yield [StoredAnswer(*r) for r in rows]
+            after = (rows[-1][0], rows[-1][1], rows[-1][2])
+
     def cached_answers(self, keys: Sequence[str], *, exclude_run: str) -> dict[str, CallRecord]:
         """Live answers of earlier runs under these cache keys (the cache is the store itself: a key is
         only ever written beside a real answer, so a hit is a real earlier answer, never a copy)."""
@@ -313,13 +340,14 @@ class Store:
         return found
 
     # --- scores ---------------------------------------------------------------------------------
-    def replace_scores(self, run_id: str, rows: Sequence[ScoreRecord], *, keep_others: bool = False) -> None:
-        """Re-scoring replaces a run's scores wholesale (or adds to them), in one transaction."""
+    def replace_scores(self, run_id: str, rows: Iterable[ScoreRecord], *, keep_others: bool = False) -> None:
+        """Re-scoring replaces a run's scores wholesale (or adds to them), in one transaction. `rows` may
+        be a generator: it is consumed inside the transaction, so a large re-score streams."""
         stamp = now_iso()
         with self._transaction() as c:
             if not keep_others:
                 c.execute("DELETE FROM scores WHERE run_id = ?", (run_id,))
-            c.executemany(INSERT_SCORE, [score_row(run_id, r, stamp) for r in rows])
+            c.executemany(INSERT_SCORE, (score_row(run_id, r, stamp) for r in rows))
 
     def scores(self, run_id: str, *, suite: str | None = None) -> list[ScoreRecord]:
         where, args = ("run_id = ?", [run_id]) if suite is None else ("run_id = ? AND suite = ?", [run_id, suite])

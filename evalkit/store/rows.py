@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from evalkit.records import CallRecord, Judgement, Request, Response, Score, ScoreRecord, Usage
@@ -154,3 +155,65 @@ def judgement_record(row: tuple[Any, ...]) -> Judgement:
         latency_s=r["latency_s"],
         judged_at=r["judged_at"],
     )
+
+
+# --- light reads for large runs ------------------------------------------------------------------
+# A report needs a call's figures and a re-score its answer, never its request: parsing the stored
+# request (a long system prompt, tool schemas) was most of the time `evalkit show`/`score` spent.
+
+
+@dataclass(frozen=True)
+class CallFigures:
+    """What the operations figures read of one call (the attributes `CallRecord` has by those names)."""
+
+    status: str
+    cache_hit: bool
+    attempts: int
+    cost_usd: float
+    latency_s: float | None
+    ttft_s: float | None
+    original_latency_s: float | None
+    usage: Usage
+    truncated: bool
+
+
+FIGURE_COLUMNS = (
+    "status, cache_hit, attempts, cost_usd, latency_s, ttft_s, original_latency_s, input_tokens, "
+    "cached_input_tokens, output_tokens, CASE WHEN response_json IS NOT NULL AND finish_reason = 'length' "
+    "THEN 1 ELSE 0 END"
+)
+
+
+def call_figures(row: tuple[Any, ...]) -> CallFigures:
+    return CallFigures(
+        status=row[0],
+        cache_hit=bool(row[1]),
+        attempts=row[2],
+        cost_usd=row[3],
+        latency_s=row[4],
+        ttft_s=row[5],
+        original_latency_s=row[6],
+        usage=Usage.model_construct(input_tokens=row[7], cached_input_tokens=row[8], output_tokens=row[9]),
+        truncated=bool(row[10]),
+    )
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    """What scoring reads of one call. The response stays JSON until it is scored (in a worker process
+    when a large run is re-scored); the request is read only for a truncated answer, whose score
+    names its token limit."""
+
+    suite: str
+    case_id: str
+    repeat: int
+    status: str
+    error_message: str | None
+    response_json: str | None
+    request_json: str | None
+
+
+ANSWER_COLUMNS = (
+    "suite, case_id, repeat, status, error_message, response_json, "
+    "CASE WHEN finish_reason = 'length' THEN request_json END"
+)

@@ -15,7 +15,7 @@ from typing import Any, TypeVar, cast
 
 import anthropic
 
-from evalkit.calls.batch import BatchStatus, ItemResult, Submission
+from evalkit.calls.batch_state import BatchStatus, ItemResult, Submission
 from evalkit.calls.providers.anthropic_messages import classify, message_generation, to_anthropic_params
 from evalkit.calls.providers.base import CallError, ErrorKind
 from evalkit.inputs.endpoints import EndpointProfile

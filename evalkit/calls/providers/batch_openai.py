@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import openai
 from openai.types.chat import ChatCompletion
 
-from evalkit.calls.batch import BatchStatus, ItemResult, Submission
+from evalkit.calls.batch_state import BatchStatus, ItemResult, Submission
 from evalkit.calls.providers.base import CallError, ErrorKind, kind_for_status
 from evalkit.calls.providers.openai_chat import classify, completion_generation, to_openai_params
 from evalkit.inputs.endpoints import EndpointProfile

@@ -24,6 +24,8 @@ The package is split along the scorer's seams, each module one job:
   `sandbox`: running one command behind all that;
 - `harness`, `harness_guard`, `harness_tests`: the test harness that runs INSIDE the sandbox;
   `execute`: starting it; `verdict`: reading its signed records into counts;
+- `forkserver` (evalkit's side) and `zygote` (inside the sandbox): the harness forked from a warm
+  server, each case entering namespaces of its own, instead of a new sandboxed Python per case;
 - `patch`: applying a diff in the sandbox;
 - `detail`: the stored `Detail` and the per-case `VALUES`;
 - `scorer`: `score`, the one place that combines the above; `aggregation`: `METRICS` and `aggregate`.

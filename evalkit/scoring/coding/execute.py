@@ -11,6 +11,9 @@ because it is about pytest and grading, not about containing a process. The step
 2. A fresh key goes to the harness through a pipe (stdin) it reads and closes before any graded code
    runs; its signed records go to a file outside the sandbox through an inherited descriptor.
 3. `verdict.read_verdict` turns the records into counts; nothing the graded code can write counts.
+
+At level bwrap the harness runs on the fork server (`forkserver`) when the case folder was made there;
+anywhere else, or if the server cannot take the case, it starts as its own sandboxed process.
 """
 
 from __future__ import annotations
