@@ -115,12 +115,16 @@ class Timed:
     stdout: str
     stderr: str
     max_rss_mb: float
+    cpu_s: float = 0.0
+    """User + system CPU of the process and of the children it waited for (re-scoring workers)."""
 
 
-def evalkit(root: Path, args: Sequence[str], *, check: bool = True) -> Timed:
-    """`python -m evalkit --store ROOT/reports/evalkit.db ARGS` in ROOT, timed (wall) with its peak RSS."""
+def evalkit(root: Path, args: Sequence[str], *, check: bool = True, source: Path | None = None) -> Timed:
+    """`python -m evalkit --store ROOT/reports/evalkit.db ARGS` in ROOT, timed (wall) with its peak RSS
+    and CPU time. `source`: a folder holding another `evalkit` package to run instead (an older tree,
+    for a before/after comparison in the same session)."""
     cmd = [PYTHON, "-m", "evalkit", "--store", str(root / "reports" / "evalkit.db"), *args]
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"}
+    env = {**os.environ, "PYTHONPATH": str(source or ROOT), "COLUMNS": "200"}
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=out, stderr=err, text=True)
@@ -130,7 +134,8 @@ def evalkit(root: Path, args: Sequence[str], *, check: bool = True) -> Timed:
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        result = Timed(seconds, proc.returncode, out.read(), err.read(), usage.ru_maxrss / 1024)
+        cpu = usage.ru_utime + usage.ru_stime
+        result = Timed(seconds, proc.returncode, out.read(), err.read(), usage.ru_maxrss / 1024, cpu)
     if check and result.rc != 0:
         raise RuntimeError(f"{' '.join(cmd[2:])} exited {result.rc}:\n{result.stderr[-3000:]}")
     return result

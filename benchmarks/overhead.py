@@ -34,10 +34,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.common import (
     PYTHON,
     ROOT,
+    Timed,
     evalkit,
     load,
     machine,
     median,
+    run_id_of,
     stub_server,
     suite_args,
     write_classification_suite,
@@ -92,49 +94,66 @@ def replay_seconds(db: Path, run_id: str) -> float:
     return (finished - started).total_seconds()
 
 
-def evalkit_run(root: Path, base_url: str, n: int, concurrency: int, limit: int | None = None) -> tuple[float, str]:
+def evalkit_run(
+    root: Path, base_url: str, n: int, concurrency: int, limit: int | None = None, source: Path | None = None
+) -> tuple[Timed, str]:
     """A fresh workspace and store each time: nothing is reused between rounds."""
     write_classification_suite(root, n)
     write_endpoint(root, base_url, concurrency)
     extra = ["--limit", str(limit)] if limit else []
-    result = evalkit(root, ["run", "--suite", "bench", "--endpoint", "bench", *suite_args(root), *extra])
-    run_id = next(line.split()[1] for line in result.stderr.splitlines() if line.startswith("run ") and "->" in line)
-    return result.seconds, run_id
+    result = evalkit(root, ["run", "--suite", "bench", "--endpoint", "bench", *suite_args(root), *extra], source=source)
+    return result, run_id_of(result)
 
 
-def throughput(n: int, concurrency: int, rounds: int) -> tuple[float, float]:
-    bare, ours = [], []
+def throughput(n: int, concurrency: int, rounds: int, before: Path | None) -> tuple[float, float]:
+    """Alternating rounds: bare loop, evalkit (and the older tree when given), so load hits all alike."""
+    bare, ours, old = [], [], []
     with stub_server() as url:
         for r in range(rounds):
             bare.append(bare_loop(url, n, concurrency))
             with tempfile.TemporaryDirectory() as tmp:
-                seconds, _ = evalkit_run(Path(tmp), url, n, concurrency)
-            ours.append(n / seconds)
-            print(
-                f"  round {r + 1}: bare {bare[-1]:7.1f} calls/s, evalkit end to end {ours[-1]:7.1f} calls/s "
-                f"({ours[-1] / bare[-1]:.2f}x)  load {load()}",
-                flush=True,
+                t, _ = evalkit_run(Path(tmp), url, n, concurrency)
+            ours.append(n / t.seconds)
+            line = (
+                f"  round {r + 1}: bare {bare[-1]:6.1f} calls/s | evalkit end to end {ours[-1]:6.1f} calls/s "
+                f"({ours[-1] / bare[-1]:.2f}x, CPU {t.cpu_s:.1f} s)"
             )
+            if before is not None:
+                with tempfile.TemporaryDirectory() as tmp:
+                    t_old, _ = evalkit_run(Path(tmp), url, n, concurrency, source=before)
+                old.append(n / t_old.seconds)
+                line += f" | before {old[-1]:6.1f} calls/s ({old[-1] / bare[-1]:.2f}x, CPU {t_old.cpu_s:.1f} s)"
+            print(f"{line}  load {load()}", flush=True)
+    if old:
+        print(f"  before (median): {median(old):.1f} calls/s, {median(old) / median(bare):.2f}x bare", flush=True)
     return median(bare), median(ours)
 
 
-def one_case(rounds: int) -> float:
-    times = []
+def one_case(rounds: int, before: Path | None) -> float:
+    times, cpu, old = [], [], []
     with stub_server() as url:
         for _ in range(rounds):
             with tempfile.TemporaryDirectory() as tmp:
-                seconds, _ = evalkit_run(Path(tmp), url, 20, 4, limit=1)
-            times.append(seconds)
-    print(f"  one-case runs: {', '.join(f'{t:.2f}' for t in times)} s  load {load()}", flush=True)
+                t, _ = evalkit_run(Path(tmp), url, 20, 4, limit=1)
+            times.append(t.seconds)
+            cpu.append(t.cpu_s)
+            if before is not None:
+                with tempfile.TemporaryDirectory() as tmp:
+                    t_old, _ = evalkit_run(Path(tmp), url, 20, 4, limit=1, source=before)
+                old.append(t_old.seconds)
+    print(f"  one-case runs: {', '.join(f'{t:.2f}' for t in times)} s wall, CPU {', '.join(f'{c:.2f}' for c in cpu)} s"
+          f"  load {load()}", flush=True)
+    if old:
+        print(f"  before: {', '.join(f'{t:.2f}' for t in old)} s wall (median {median(old):.2f} s)", flush=True)
     return median(times)
 
 
-def latency_bound(n: int, concurrency: int, delay: float) -> tuple[float, float]:
+def latency_bound(n: int, concurrency: int, delay: float, source: Path | None = None) -> tuple[float, float]:
     with stub_server(delay=delay) as url, tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        seconds, run_id = evalkit_run(root, url, n, concurrency)
+        t, run_id = evalkit_run(root, url, n, concurrency, source=source)
         replay = replay_seconds(root / "reports" / "evalkit.db", run_id)
-    return n / replay, n / seconds
+    return n / replay, n / t.seconds
 
 
 def main() -> None:
@@ -146,6 +165,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes, one round: a smoke run")
     parser.add_argument("--bare", metavar="BASE_URL", help=argparse.SUPPRESS)
     parser.add_argument("--only", choices=["throughput", "one-case", "latency"], default=None)
+    parser.add_argument(
+        "--before", type=Path, default=None, help="a folder with an older `evalkit` package to measure alongside"
+    )
     args = parser.parse_args()
     if args.bare:
         print(asyncio.run(_bare(args.bare, args.cases, args.concurrency)))
@@ -155,15 +177,19 @@ def main() -> None:
     print(f"machine: {machine()}  ({ROOT})", flush=True)
     if args.only in (None, "throughput"):
         print(f"throughput: {args.cases} cases, concurrency {args.concurrency}, instant stub server", flush=True)
-        bare, ours = throughput(args.cases, args.concurrency, args.rounds)
+        bare, ours = throughput(args.cases, args.concurrency, args.rounds, args.before)
         print(f"RESULT throughput: bare {bare:.1f} calls/s, evalkit end to end {ours:.1f} calls/s, "
               f"ratio {ours / bare:.2f}x (target >= 0.80x)  load {load()}", flush=True)
     if args.only in (None, "one-case"):
-        t = one_case(max(3, args.rounds))
+        t = one_case(max(3, args.rounds), args.before)
         print(f"RESULT one-case run: {t:.2f} s median wall (target < 1.5 s)  load {load()}", flush=True)
     if args.only in (None, "latency"):
         delay, conc = 0.2, 64
         limit = conc / delay
+        if args.before is not None:
+            old_replay, old_e2e = latency_bound(args.latency_cases, conc, delay, args.before)
+            print(f"  before: replay {old_replay:.1f} calls/s = {old_replay / limit:.3f}x, end to end "
+                  f"{old_e2e:.1f} calls/s  load {load()}", flush=True)
         replay, e2e = latency_bound(args.latency_cases, conc, delay)
         print(f"RESULT latency-bound: {args.latency_cases} cases, 200 ms server, concurrency {conc}: replay "
               f"{replay:.1f} calls/s = {replay / limit:.3f}x the {limit:.0f} calls/s limit (target >= 0.95x); "

@@ -252,7 +252,7 @@ def _rows(sources: list[_Source], run_id: str) -> tuple[list[CallRecord], list[S
     return calls, scores, judgements
 
 
-def _manifest(sources: list[_Source], argv: list[str], missing: list[str], answered: dict[str, int]) -> dict[str, Any]:
+def _manifest(sources: list[_Source], argv: list[str], missing: list[str], answered: list[int]) -> dict[str, Any]:
     manifest = dict(sources[0].record.manifest)
     manifest.pop("shard", None)
     manifest["argv"] = argv
@@ -272,9 +272,9 @@ def _manifest(sources: list[_Source], argv: list[str], missing: list[str], answe
             "created_at": s.record.created_at,
             "finished_at": s.record.finished_at,
             "endpoint_identity": s.record.endpoint_identity,
-            "answered": answered[s.record.run_id],
+            "answered": n,
         }
-        for s in sources
+        for s, n in zip(sources, answered, strict=True)
     ]
     if missing:
         manifest["missing_shards"] = missing
@@ -304,7 +304,7 @@ def merge_runs(
         cases = [(s.name, c) for s in first.suites for c in first.store.cases(first.record.run_id, s.name)]
         planned = len(cases) * first.record.plan.repeats
         answered = sum(c.status == "ok" for c in calls)
-        per_source = {s.record.run_id: sum(c.status == "ok" for c in s.store.calls(s.record.run_id)) for s in sources}
+        per_source = [len(s.store.finished_keys(s.record.run_id)) for s in sources]
         status = "finished" if answered >= planned else "incomplete"
         stamp = now_iso()
         record = RunRecord(
