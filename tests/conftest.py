@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ import pytest
 import yaml
 
 from tests.fakeserver import FakeLLMServer
+from tests.pgserver import PostgresServer, start_postgres
 
 TEST_KEY_ENV = "EVALKIT_TEST_KEY"
 
@@ -109,3 +111,27 @@ def project(tmp_path: Path, fake: FakeLLMServer, monkeypatch: pytest.MonkeyPatch
     p.write_endpoint("fake-openai-stream", stream=True)
     p.write_endpoint("fake-anthropic", kind="anthropic", base_url=fake.root_url, api_key_env=TEST_KEY_ENV)
     return p
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """One real PostgreSQL server (Debian's binaries) per test session, or a skip saying why not."""
+    pytest.importorskip("psycopg", reason="psycopg is not installed (pip install 'psycopg[binary]')")
+    server = start_postgres()
+    if isinstance(server, str):
+        pytest.skip(server)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+_pg_databases = itertools.count()
+
+
+@pytest.fixture
+def pg_url(postgres: PostgresServer) -> str:
+    """A new, empty database on the session's server, as a store URL (with its password)."""
+    name = f"evalkit_t{next(_pg_databases)}"
+    postgres.admin(f"CREATE DATABASE {name}")
+    return postgres.url(name)

@@ -3,39 +3,15 @@ shared database, and shards in that database merged by `URL:RUN_ID`, with no pas
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterator
-
 import pytest
 
 from evalkit import Store
 from evalkit.cli import main
 from tests.conftest import Project
-from tests.pgserver import PASSWORD, PostgresServer, start_postgres
+from tests.pgserver import PASSWORD
 from tests.test_shards import answer, items, run, write_suite
 
 pytest.importorskip("psycopg", reason="psycopg is not installed (pip install 'psycopg[binary]')")
-
-
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[PostgresServer]:
-    server = start_postgres()
-    if isinstance(server, str):
-        pytest.skip(server)
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-_numbers = itertools.count()
-
-
-@pytest.fixture
-def pg_url(postgres: PostgresServer) -> str:
-    name = f"evalkit_shards{next(_numbers)}"
-    postgres.admin(f"CREATE DATABASE {name}")
-    return postgres.url(name)
 
 
 def test_shard_files_merge_into_postgres_and_postgres_shards_merge_by_url(

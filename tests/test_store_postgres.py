@@ -7,12 +7,10 @@ cannot start, the tests skip with the reason.
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 import signal
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,32 +22,10 @@ from evalkit.cli import main
 from evalkit.store import SCHEMA_VERSION, LockLost, PostgresURL, RunLock, RunLocked, StoreWriter
 from tests.conftest import Project
 from tests.fakeserver import Reply
-from tests.pgserver import PASSWORD, PostgresServer, start_postgres
+from tests.pgserver import PASSWORD, PostgresServer
 from tests.test_resume import evalkit_process, stderr_of, wait_until
 
 pytest.importorskip("psycopg", reason="psycopg is not installed (pip install 'psycopg[binary]')")
-
-
-@pytest.fixture(scope="session")
-def postgres() -> Iterator[PostgresServer]:
-    server = start_postgres()
-    if isinstance(server, str):
-        pytest.skip(server)
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-_numbers = itertools.count()
-
-
-@pytest.fixture
-def pg_url(postgres: PostgresServer) -> str:
-    """A new, empty database on the session's server, as a store URL (with its password)."""
-    name = f"evalkit_t{next(_numbers)}"
-    postgres.admin(f"CREATE DATABASE {name}")
-    return postgres.url(name)
 
 
 def case_number(body: dict[str, Any]) -> int:
