@@ -15,5 +15,7 @@ lint: setup
 test: lint
 	.venv/bin/pytest -n 2 -q -p no:cacheprovider
 
+# Opt-in, never part of `test`: timings of a shared machine are figures, not pass/fail (benchmarks/README.md).
 bench: setup
-	.venv/bin/python benchmarks/engine_throughput.py
+	.venv/bin/python benchmarks/overhead.py
+	.venv/bin/python benchmarks/scale.py

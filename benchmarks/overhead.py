@@ -148,12 +148,14 @@ def one_case(rounds: int, before: Path | None) -> float:
     return median(times)
 
 
-def latency_bound(n: int, concurrency: int, delay: float, source: Path | None = None) -> tuple[float, float]:
+def latency_bound(n: int, concurrency: int, delay: float, source: Path | None = None) -> tuple[float, float, float]:
+    """(evalkit replay calls/s, evalkit end to end calls/s, bare SDK loop calls/s) on the same server."""
     with stub_server(delay=delay) as url, tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
+        bare = bare_loop(url, n, concurrency)
         t, run_id = evalkit_run(root, url, n, concurrency, source=source)
         replay = replay_seconds(root / "reports" / "evalkit.db", run_id)
-    return n / replay, n / t.seconds
+    return n / replay, n / t.seconds, bare
 
 
 def main() -> None:
@@ -187,10 +189,11 @@ def main() -> None:
         delay, conc = 0.2, 64
         limit = conc / delay
         if args.before is not None:
-            old_replay, old_e2e = latency_bound(args.latency_cases, conc, delay, args.before)
+            old_replay, old_e2e, _ = latency_bound(args.latency_cases, conc, delay, args.before)
             print(f"  before: replay {old_replay:.1f} calls/s = {old_replay / limit:.3f}x, end to end "
                   f"{old_e2e:.1f} calls/s  load {load()}", flush=True)
-        replay, e2e = latency_bound(args.latency_cases, conc, delay)
+        replay, e2e, bare = latency_bound(args.latency_cases, conc, delay)
+        print(f"  bare SDK loop on the same server: {bare:.1f} calls/s = {bare / limit:.3f}x the limit", flush=True)
         print(f"RESULT latency-bound: {args.latency_cases} cases, 200 ms server, concurrency {conc}: replay "
               f"{replay:.1f} calls/s = {replay / limit:.3f}x the {limit:.0f} calls/s limit (target >= 0.95x); "
               f"end to end {e2e:.1f} calls/s = {e2e / limit:.3f}x  load {load()}", flush=True)

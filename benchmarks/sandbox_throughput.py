@@ -123,7 +123,8 @@ def measure(mode: str, cases: int, workers: int) -> None:
         f"{cases / elapsed:6.2f} cases/s, {elapsed / cases * 1000:5.0f} ms wall a case, "
         f"{cpu[0] / (cases + 1) * 1000:5.0f} ms CPU a case (whole tree; {own / (cases + 1) * 1000:.0f} in evalkit's "
         "own process), "
-        f"load {load_before:.1f} -> {os.getloadavg()[0]:.1f}, cores {os.cpu_count()}"
+        f"= {(os.cpu_count() or 1) / (cpu[0] / (cases + 1)):.1f} cases/s if it had the {os.cpu_count()} cores "
+        f"to itself; load {load_before:.1f} -> {os.getloadavg()[0]:.1f}"
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +26,7 @@ from evalkit.calls.manifest import build_manifest
 from evalkit.calls.progress import RunProgress
 from evalkit.calls.servers import keep_server_log
 from evalkit.errors import InputError
+from evalkit.inputs.cases import Case
 from evalkit.inputs.endpoints import DEFAULT_ENDPOINTS_DIR, EndpointProfile, load_endpoint
 from evalkit.inputs.suites import DEFAULT_SUITES_DIR, LoadedSuite, load_suites
 from evalkit.interrupts import TermAsInterrupt
@@ -147,9 +148,13 @@ def create_run(store: Store, plan: RunPlan, suites: list[LoadedSuite], argv: lis
     return run_id
 
 
-def work_items(store: Store, run_id: str, plan: RunPlan) -> Iterator[WorkItem]:
+def work_items(
+    store: Store, run_id: str, plan: RunPlan, cases: Callable[[str], Iterable[Case]] | None = None
+) -> Iterator[WorkItem]:
+    """The run's work items in snapshot order; `cases`: the snapshot's cases of a suite when the caller
+    already holds them (the live scorer does), else they are read from the store."""
     for rec in store.suites(run_id):
-        for case in store.cases(run_id, rec.name):
+        for case in cases(rec.name) if cases is not None else store.cases(run_id, rec.name):
             request = build_request(rec.suite, case, plan.endpoint.sampling)
             digest_ = request_hash(request)
             for repeat in range(plan.repeats):
@@ -182,16 +187,18 @@ async def _replay(
     profile = plan.endpoint
     batch = BatchRun.of(store, run_id, profile)  # None unless the run is a batch run (`--batch`)
     finished = store.finished_keys(run_id)
+    writer = StoreWriter(store.path, fence=lock.verify)
+    scorer = LiveScorer(store, run_id, writer)
     # A generator, not a list: the engine pulls items as workers free up, so at 100,000 cases the
-    # rendered requests (a long system prompt each) are never all in memory at once.
-    pending = (i for i in work_items(store, run_id, plan) if (i.suite, i.case_id, i.repeat) not in finished)
+    # rendered requests (a long system prompt each) are never all in memory at once; the cases are
+    # the scorer's own, not a second copy read from the store.
+    items = work_items(store, run_id, plan, cases=scorer.cases)
+    pending = (i for i in items if (i.suite, i.case_id, i.repeat) not in finished)
     n_pending = max(outcome.planned - len(finished), 0)  # every stored answer is of a planned item
     outcome.skipped = outcome.planned - n_pending
     session: dict[str, Any] = {"started_at": now_iso(), "pending": n_pending, "cache": plan.cache}
     if lock.taken_over is not None:  # the dead writer this session replaced, for the record
         session["took_over_from"] = lock.taken_over.model_dump()
-    writer = StoreWriter(store.path, fence=lock.verify)
-    scorer = LiveScorer(store, run_id, writer)
     served: list[dict[str, Any]] = []
     try:
         with RunProgress(outcome.planned, outcome.skipped, profile.name, console) as progress:

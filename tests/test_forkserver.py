@@ -208,6 +208,31 @@ def test_process_cap_and_kill_reach_every_descendant() -> None:
     assert wait_until(lambda: not host_pids(mark)), "setsid() descendants outlived the case"
 
 
+def test_a_server_that_died_never_turns_into_a_wrong_answer(fork_server: Path) -> None:
+    simple = case("from solution import add\n\n\ndef test_add():\n    assert add(1, 2) == 3\n")
+    for pid in host_pids(str(fork_server.parent)):  # bubblewrap and the server, killed under evalkit's feet
+        os.kill(pid, signal.SIGKILL)
+    resolved(score(RIGHT, simple))  # run the ordinary way, or on a server started afresh
+    assert not score(fenced("def add(a, b):\n    return a - b\n"), simple).resolved
+
+
+def test_an_evalkit_that_exits_leaves_no_server_behind(tmp_path: Path) -> None:
+    code = "from tests.test_forkserver import SCORER_ONE; exec(SCORER_ONE)"
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parents[1], env=env, timeout=120)
+    assert done.returncode == 0
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(reaper.PREFIX)]
+
+
+SCORER_ONE = """
+from evalkit.scoring.coding import forkserver
+from tests.test_grader_forgery import score
+from tests.test_scoring_coding import ADD_CASE, fenced
+assert forkserver.cases_root() is not None
+assert score(fenced("def add(a, b):\\n    return a + b\\n"), ADD_CASE).resolved
+"""
+
+
 SCORER = """
 import sys
 from evalkit.scoring.coding import forkserver

@@ -66,17 +66,21 @@ def _shard_warning(shard: Shard | None, planned: int, total: int) -> list[str]:
 
 
 def run_metrics(store: Store, run_id: str) -> list[SuiteMetrics]:
-    scorings = suite_scorings(store, run_id)
+    """One suite at a time: a 100,000-case run's cases and score details (a few KB each for extraction)
+    are never all in memory at once, only one suite's."""
     suites = {s.name: s for s in store.suites(run_id)}
     plan = store.run(run_id).plan
     repeats = plan.repeats
-    by_suite: dict[str, list[ScoreRecord]] = {name: [] for name in scorings}
-    for rec in store.scores(run_id):
-        by_suite[rec.suite].append(rec)
     out = []
-    for name, sc in scorings.items():
-        records = by_suite[name]
-        items = [sc.spec.scored(sc.cases[r.case_id], r.repeat, r.score) for r in records if r.score.is_scored]
+    for name in suites:
+        sc = suite_scorings(store, run_id, only=name)[name]
+        records: list[ScoreRecord] = store.scores(run_id, suite=name)
+        items = []
+        for r in records:
+            if r.score.is_scored:
+                items.append(sc.spec.scored(sc.cases[r.case_id], r.repeat, r.score))
+            # the typed detail is in `items` now: drop the JSON copy (an extraction detail is ~10 KB)
+            r.score.detail = {}
         metrics = sc.spec.aggregate(items, sc.settings)
         calls = store.call_figures(run_id, suite=name)  # figures only: requests are not parsed
         # a shard run plans only its own work items; its metrics cover that share and say so

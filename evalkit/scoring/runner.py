@@ -11,7 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -177,6 +177,11 @@ class LiveScorer:
             for f in done:
                 f.result()  # a failed put (the writer's error) surfaces now, not at the end
             self._futures = [f for f in self._futures if not f.done()]
+
+    def cases(self, suite: str) -> Iterable[Case]:
+        """The suite's snapshot cases in order: the run's work items are built from these, not from a
+        second copy read from the store."""
+        return self._scorings[suite].cases.values()
 
     def _score(self, call: CallRecord) -> None:
         self._writer.put_score(self._run_id, _record(self._scorings[call.suite], call))

@@ -147,12 +147,14 @@ class Store:
                 ],
             )
             ordinals: dict[str, int] = {}
-            rows = []
-            for suite, case in cases:
-                ordinals[suite] = ordinals.get(suite, -1) + 1
-                snapshot = dumps(case.model_dump(mode="json"))
-                rows.append((run.run_id, suite, case.id, ordinals[suite], case.split, snapshot))
-            c.executemany("INSERT INTO cases VALUES (?,?,?,?,?,?)", rows)
+
+            def rows() -> Iterator[tuple[Any, ...]]:  # streamed: 100,000 snapshots are never all in memory
+                for suite, case in cases:
+                    ordinals[suite] = ordinals.get(suite, -1) + 1
+                    snapshot = dumps(case.model_dump(mode="json"))
+                    yield (run.run_id, suite, case.id, ordinals[suite], case.split, snapshot)
+
+            c.executemany("INSERT INTO cases VALUES (?,?,?,?,?,?)", rows())
             if calls or scores or judgements:
                 stamp = now_iso()
                 c.executemany(INSERT_CALL, [call_row(r) for r in calls])

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from evalkit.records import FinishReason, Request, Response, ToolCall, Usage
-from evalkit.redaction import data_contains_secret, redact, redact_data
+from evalkit.redaction import data_contains_secret, redact, redact_data, secrets_in_environment
 
 ErrorKind = Literal[
     "rate_limit", "server", "timeout", "connection", "auth", "bad_request", "not_found", "malformed", "other"
@@ -64,6 +64,8 @@ class Generation:
     raw: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        if not secrets_in_environment():
+            return  # nothing that could be masked: skip dumping every answer (a hot path at 400 calls/s)
         dumped = self.response.model_dump(mode="json")
         if data_contains_secret([dumped, self.raw]):
             self.response = Response.model_validate(redact_data(dumped))

@@ -19,6 +19,7 @@ cannot start, or dies, cases fall back to that path: never a wrong answer for an
 from __future__ import annotations
 
 import array
+import atexit
 import contextlib
 import json
 import os
@@ -56,6 +57,7 @@ SERVER_FILES = ("harness.py", "harness_guard.py", "harness_tests.py", "zygote.py
 _HERE = Path(__file__).parent
 _START_TIMEOUT_S = 60.0
 _CREDS = struct.calcsize("3i")
+_EXIT_GRACE_S = 1.0
 
 
 class _NotStarted(Exception):
@@ -173,6 +175,7 @@ def _get() -> _Server | None:
         except OSError as exc:
             _failure = str(exc)
             return None
+        atexit.register(shutdown)  # its folder; the server itself dies with evalkit in any case
         return _server
 
 
@@ -228,11 +231,25 @@ def _await_status(status: socket.socket, deadline: float) -> tuple[int | None, b
     ready, _, _ = select.select([status], [], [], max(0.0, deadline - time.monotonic()))
     if not ready:
         return None, True
-    msg = status.recv(256)
+    msg = status.recv(4096)
     try:
-        return int(json.loads(msg)["wait_status"]), False
-    except (ValueError, KeyError, TypeError):
+        report = json.loads(msg)
+    except ValueError:
         return None, False  # EOF: the case process died (killed by a limit, or the server went away)
+    if isinstance(report, dict) and "setup_error" in report:  # before anything of the case ran
+        raise _NotStarted(f"the fork server could not set the case up: {report['setup_error']}")
+    try:
+        return int(report["wait_status"]), False
+    except (KeyError, TypeError, ValueError):
+        return None, False
+
+
+def _await_exit(status: socket.socket, deadline: float) -> None:
+    """Wait for the case's namespace parent to exit (its end of the socket closes as it does), so
+    that its cgroup is usually empty by the time it is removed: no kill-and-retry rounds."""
+    while select.select([status], [], [], max(0.0, deadline - time.monotonic()))[0]:
+        if not status.recv(4096):
+            return
 
 
 def _submit(server: _Server, header: bytes, fds: list[int]) -> None:
@@ -300,6 +317,8 @@ def run(
                 os.close(fd)
         host_status.send(b"go")
         wait_status, timed_out = _await_status(host_status, deadline)
+        if wait_status is not None:
+            _await_exit(host_status, min(deadline, time.monotonic() + _EXIT_GRACE_S))
     except _NotStarted:
         return None
     finally:

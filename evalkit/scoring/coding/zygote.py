@@ -3,8 +3,9 @@
 Runs INSIDE a bubblewrap sandbox (`forkserver` starts it; standard library + pytest + the harness
 files, evalkit is not importable in there) and never runs graded code itself. Starting Python and
 importing pytest costs a few hundred milliseconds of CPU per case; forking a process that has done
-it costs a few. Each case still gets a boundary of its own, set up in the forked child before any
-graded code runs:
+it (and has built pytest's config and loaded its built-in plugins, `harness.prepare_config`, which
+no graded code has seen) costs a few. Each case still gets a boundary of its own, set up in the forked
+child before any graded code runs:
 
 - a new user, mount, PID, network, IPC and UTS namespace (`unshare(2)`), so cases never share
   loopback, SysV IPC, process ids or mounts with each other or with this server;
@@ -27,6 +28,7 @@ no network, no host processes, the scrubbed environment) holds for every case on
 from __future__ import annotations
 
 import array
+import contextlib
 import gc
 import json
 import os
@@ -35,7 +37,7 @@ import signal
 import socket
 import struct
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 _CLONE_NEWNS = 0x00020000
 _CLONE_NEWUTS = 0x04000000
@@ -132,7 +134,6 @@ def _drop_privileges(libc: Any, ctypes: Any, rlimits: list[list[int]]) -> None:
 def _place_fds(fds: list[int], verdict_fd: int) -> None:
     """stdin, stdout, stderr, the verdict at the number the harness config names, the status socket
     at `_STATUS_FD`; every other descriptor (the server's socket among them) closed."""
-    stdin, stdout, stderr, verdict, status = fds
     moved = [os.dup(fd) for fd in fds]  # out of the way of the targets first
     for fd in fds:
         os.close(fd)
@@ -147,7 +148,7 @@ def _place_fds(fds: list[int], verdict_fd: int) -> None:
     os.closerange(low, 65536)
 
 
-def _case(request: dict[str, Any], fds: list[int], prepared: Any) -> None:
+def _case(request: dict[str, Any], fds: list[int], prepared: Any) -> NoReturn:
     """The forked child: report, wait for the cgroup, enter the namespaces, fork the case's PID 1."""
     libc, ctypes = _native()
     libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
@@ -157,35 +158,53 @@ def _case(request: dict[str, Any], fds: list[int], prepared: Any) -> None:
     status.sendmsg([b"ready"], [(socket.SOL_SOCKET, socket.SCM_CREDENTIALS, creds)])
     if status.recv(16) != b"go":
         os._exit(125)
-    _enter_namespaces(libc, ctypes, request)
-    pid = os.fork()
+    try:
+        _enter_namespaces(libc, ctypes, request)
+        pid = os.fork()
+    except BaseException as exc:
+        _setup_failed(status, exc)
     if pid == 0:
-        status.close()
-        _run_harness(libc, ctypes, request, prepared)
+        _enter_case(libc, ctypes, request, status)
+        _run_harness(prepared)
     os.close(0)
     _, raw = os.waitpid(pid, 0)
-    status.send(json.dumps({"wait_status": raw}).encode())
+    with contextlib.suppress(OSError):
+        status.send(json.dumps({"wait_status": raw}).encode())
     os._exit(0)
 
 
-def _run_harness(libc: Any, ctypes: Any, request: dict[str, Any], prepared: Any) -> None:
-    code = 126
+def _setup_failed(status: socket.socket, exc: BaseException) -> NoReturn:
+    """Setting up the boundary failed before anything of the case ran: say so, so that evalkit runs
+    the case the ordinary way instead of scoring a crash."""
+    with contextlib.suppress(OSError):
+        status.send(json.dumps({"setup_error": f"{type(exc).__name__}: {exc}"}).encode())
+    os._exit(123)
+
+
+def _enter_case(libc: Any, ctypes: Any, request: dict[str, Any], status: socket.socket) -> None:
+    """The case's PID 1, before the harness: its session, no privileges, its environment and folder."""
     try:
         libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
         os.setsid()
         _drop_privileges(libc, ctypes, request["rlimits"])
-        del libc, ctypes
         for name in [n for n in sys.modules if n == "ctypes" or n.startswith(("ctypes.", "_ctypes"))]:
             del sys.modules[name]
         os.environ.clear()
         os.environ.update(request["env"])
         os.chdir(request["work"])
+    except BaseException as exc:
+        _setup_failed(status, exc)
+    status.close()
+
+
+def _run_harness(prepared: Any) -> NoReturn:
+    code: object = 126
+    try:
         import harness
 
         code = harness.main(prepared)
     except BaseException as exc:  # the harness's own failure: no `end` record, so no verdict
-        with_traceback = f"evalkit zygote: {type(exc).__name__}: {exc}\n"
-        os.write(2, with_traceback.encode(errors="replace"))
+        os.write(2, f"evalkit zygote: {type(exc).__name__}: {exc}\n".encode(errors="replace"))
     finally:
         try:
             sys.stdout.flush()
