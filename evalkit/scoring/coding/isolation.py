@@ -162,11 +162,16 @@ def _probe_one(level: Level, scratch: Path) -> str | None:
         return f"{tool} is not installed"
     if level == "unshare" and shutil.which("setpriv") is None:
         return "setpriv (util-linux) is not installed"
+    hidden = [str(root) for root in (Path(sys.executable).parent, *_python_roots()) if root.is_relative_to("/tmp")]
+    if hidden:
+        # the sandbox replaces /tmp with an empty one of its own, so an interpreter there cannot start
+        return f"evalkit's Python ({hidden[0]}) is under /tmp, which the sandbox hides; install it elsewhere"
     mounts = Mounts(scratch / "work", scratch / "ro", scratch / "etc")
     for folder in (mounts.work, mounts.readonly):
         folder.mkdir(parents=True, exist_ok=True)
     write_fake_etc(mounts.etc)
-    argv, env = wrap(level, ["/bin/sh", "-c", "exit 0"], mounts, {"PATH": HOST_PATH})
+    # The interpreter the graded code will use, not just a shell: a level that cannot start it is no level.
+    argv, env = wrap(level, [sys.executable, "-I", "-c", "pass"], mounts, {"PATH": HOST_PATH})
     try:
         done = subprocess.run(argv, env=env, capture_output=True, timeout=_PROBE_TIMEOUT_S, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
@@ -184,7 +189,7 @@ _allowed = False
 
 def unavailable(level: Level) -> str | None:
     """None when `level` works on this machine, else why not; probed once per process and level
-    (a few milliseconds: bwrap or unshare running `sh -c 'exit 0'`)."""
+    (a few tens of milliseconds: bwrap or unshare starting evalkit's Python)."""
     if level == "none":
         return None
     with _lock:
