@@ -199,15 +199,23 @@ def message_generation(
     return Generation(response, raw)
 
 
+
+def anthropic_client(
+    profile: EndpointProfile, *, base_url: str | None = None, max_retries: int = 0
+) -> anthropic.AsyncAnthropic:
+    """The SDK client for a profile, live or batch: evalkit retries live calls itself (max_retries 0);
+    the batch mode lets the SDK retry its few bookkeeping calls."""
+    return anthropic.AsyncAnthropic(
+        api_key=profile.api_key() or "no-key-needed",
+        base_url=base_url or profile.base_url,
+        max_retries=max_retries,
+        timeout=anthropic.Timeout(profile.timeout_s, connect=profile.connect_timeout_s),
+    )
+
 class AnthropicMessages:
     def __init__(self, profile: EndpointProfile, base_url: str | None = None) -> None:
         self.profile = profile
-        self.client = anthropic.AsyncAnthropic(
-            api_key=profile.api_key() or "no-key-needed",
-            base_url=base_url or profile.base_url,
-            max_retries=0,
-            timeout=anthropic.Timeout(profile.timeout_s, connect=profile.connect_timeout_s),
-        )
+        self.client = anthropic_client(profile, base_url=base_url)
 
     async def aclose(self) -> None:
         await self.client.close()

@@ -13,10 +13,13 @@ from collections.abc import AsyncIterator, Awaitable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, TypeVar, cast
 
-import anthropic
-
 from evalkit.calls.batch_state import BatchStatus, ItemResult, Submission
-from evalkit.calls.providers.anthropic_messages import classify, message_generation, to_anthropic_params
+from evalkit.calls.providers.anthropic_messages import (
+    anthropic_client,
+    classify,
+    message_generation,
+    to_anthropic_params,
+)
 from evalkit.calls.providers.base import CallError, ErrorKind
 from evalkit.inputs.endpoints import EndpointProfile
 from evalkit.records import Request
@@ -81,12 +84,7 @@ class AnthropicBatches:
 
     def __init__(self, profile: EndpointProfile) -> None:
         self.profile = profile
-        self.client = anthropic.AsyncAnthropic(
-            api_key=profile.api_key() or "no-key-needed",
-            base_url=profile.base_url,
-            max_retries=2,
-            timeout=anthropic.Timeout(profile.timeout_s, connect=profile.connect_timeout_s),
-        )
+        self.client = anthropic_client(profile, max_retries=2)
 
     async def aclose(self) -> None:
         await self.client.close()

@@ -14,12 +14,11 @@ import json
 from collections.abc import AsyncIterator, Awaitable, Sequence
 from typing import Any, TypeVar
 
-import openai
 from openai.types.chat import ChatCompletion
 
 from evalkit.calls.batch_state import BatchStatus, ItemResult, Submission
 from evalkit.calls.providers.base import CallError, ErrorKind, kind_for_status
-from evalkit.calls.providers.openai_chat import classify, completion_generation, to_openai_params
+from evalkit.calls.providers.openai_chat import classify, completion_generation, openai_client, to_openai_params
 from evalkit.inputs.endpoints import EndpointProfile
 from evalkit.records import Request
 
@@ -80,12 +79,7 @@ class OpenAIBatches:
 
     def __init__(self, profile: EndpointProfile) -> None:
         self.profile = profile
-        self.client = openai.AsyncOpenAI(
-            api_key=profile.api_key() or "no-key-needed",
-            base_url=profile.base_url,
-            max_retries=2,
-            timeout=openai.Timeout(profile.timeout_s, connect=profile.connect_timeout_s),
-        )
+        self.client = openai_client(profile, max_retries=2)
 
     async def aclose(self) -> None:
         await self.client.close()

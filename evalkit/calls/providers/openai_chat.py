@@ -191,15 +191,21 @@ def completion_generation(completion: object, latency: float, request_id: str | 
     return Generation(response, raw)
 
 
+
+def openai_client(profile: EndpointProfile, *, base_url: str | None = None, max_retries: int = 0) -> openai.AsyncOpenAI:
+    """The SDK client for a profile, live or batch: evalkit retries live calls itself (max_retries 0);
+    the batch mode lets the SDK retry its few bookkeeping calls."""
+    return openai.AsyncOpenAI(
+        api_key=profile.api_key() or "no-key-needed",
+        base_url=base_url or profile.base_url,
+        max_retries=max_retries,
+        timeout=openai.Timeout(profile.timeout_s, connect=profile.connect_timeout_s),
+    )
+
 class OpenAIChat:
     def __init__(self, profile: EndpointProfile, base_url: str | None = None) -> None:
         self.profile = profile
-        self.client = openai.AsyncOpenAI(
-            api_key=profile.api_key() or "no-key-needed",
-            base_url=base_url or profile.base_url,
-            max_retries=0,
-            timeout=openai.Timeout(profile.timeout_s, connect=profile.connect_timeout_s),
-        )
+        self.client = openai_client(profile, base_url=base_url)
 
     async def aclose(self) -> None:
         await self.client.close()
