@@ -90,10 +90,11 @@ class StoreWriter:
         with self._conn.transaction() as conn:
             if self._fence is not None:
                 self._fence(conn)
-            for row in calls:
-                # a retried item's earlier row (an infrastructure error) is kept as history, not overwritten
-                conn.execute(KEEP_HISTORY, (stamp, *row[:4]))
-                conn.execute(INSERT_CALL, row)
+            if calls:
+                # a retried item's earlier row (an infrastructure error) is kept as history, not overwritten;
+                # executemany: one statement preparation per batch, not two per call
+                conn.executemany(KEEP_HISTORY, [(stamp, *row[:4]) for row in calls])
+                conn.executemany(INSERT_CALL, calls)
             if scores:
                 conn.executemany(INSERT_SCORE, scores)
             if judgements:

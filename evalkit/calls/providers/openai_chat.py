@@ -11,7 +11,9 @@ stopped before its finish chunk — so every answer is checked here before it be
 
 from __future__ import annotations
 
+import itertools
 import json
+import secrets
 import time
 from typing import Any
 
@@ -206,6 +208,10 @@ class OpenAIChat:
     def __init__(self, profile: EndpointProfile, base_url: str | None = None) -> None:
         self.profile = profile
         self.client = openai_client(profile, base_url=base_url)
+        # The SDK draws a uuid4 per request for its idempotency key when none is given (os.urandom each
+        # time, ~5% of a fast run's CPU, benchmarks/README.md); a process prefix and a counter are as unique.
+        self._key_prefix = f"evalkit-{secrets.token_hex(8)}-"
+        self._keys = itertools.count()
 
     async def aclose(self) -> None:
         await self.client.close()
@@ -237,7 +243,12 @@ class OpenAIChat:
         body = {k: v for k, v in params.items() if k != "extra_body"}
         body.update(params.get("extra_body") or {})
         start = time.perf_counter()
-        completion = await self.client.post("/chat/completions", body=body, cast_to=ChatCompletion)
+        completion = await self.client.post(
+            "/chat/completions",
+            body=body,
+            cast_to=ChatCompletion,
+            options={"idempotency_key": f"{self._key_prefix}{next(self._keys)}"},
+        )
         latency = time.perf_counter() - start
         return completion_generation(completion, latency, getattr(completion, "_request_id", None))
 
