@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Container, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import jinja2
 from rich.console import Console
 
 from evalkit.calls.batch import BatchRun
@@ -26,7 +25,6 @@ from evalkit.calls.manifest import build_manifest
 from evalkit.calls.progress import RunProgress
 from evalkit.calls.servers import keep_server_log
 from evalkit.errors import InputError
-from evalkit.inputs.cases import Case
 from evalkit.inputs.endpoints import DEFAULT_ENDPOINTS_DIR, EndpointProfile, load_endpoint
 from evalkit.inputs.suites import DEFAULT_SUITES_DIR, LoadedSuite, load_suites
 from evalkit.interrupts import TermAsInterrupt
@@ -73,14 +71,12 @@ def prepare(
     if limit is not None and limit < 1:
         raise InputError("--limit must be at least 1", field="--limit")
     profile = load_endpoint(endpoint_spec, endpoints_dir)
-    suites = load_suites(suite_spec, suites_dir)
+    suites = load_suites(suite_spec, suites_dir, render=True)  # rendered as loaded: no case is held for it
     profile.require_key()
     for loaded in suites:
-        for case in loaded.cases[:limit]:
-            try:
-                build_request(loaded.suite, case, profile.sampling)
-            except jinja2.TemplateError as exc:
-                raise InputError(f"case {case.id!r} does not render: {exc}", loaded.path, field="prompt") from None
+        bad = loaded.unrenderable
+        if bad is not None and (limit is None or bad[0] < limit):
+            raise InputError(f"case {bad[1]!r} does not render: {bad[2]}", loaded.path, field="prompt")
     if profile.kind == "scripted":
         _check_script_covers(profile, suites, limit)
     plan = RunPlan(
@@ -98,7 +94,7 @@ def _check_script_covers(profile: EndpointProfile, suites: list[LoadedSuite], li
     script = Path(profile.script or "")
     answers = load_script(script)
     for loaded in suites:
-        for case in loaded.cases[:limit]:
+        for case in loaded.cases.snapshots[:limit]:
             if find_answer(answers, CallContext(loaded.name, case.id, 0)) is None:
                 raise InputError(f"no scripted answer for case {case.id!r} of suite {loaded.name!r}", script)
 
@@ -143,23 +139,31 @@ def create_run(store: Store, plan: RunPlan, suites: list[LoadedSuite], argv: lis
             )
             for s in suites
         ],
-        ((s.name, c) for s in suites for c in s.cases[: plan.limit]),
+        ((s.name, c) for s in suites for c in s.cases.snapshots[: plan.limit]),  # stored as loaded, unparsed
     )
     return run_id
 
 
 def work_items(
-    store: Store, run_id: str, plan: RunPlan, cases: Callable[[str], Iterable[Case]] | None = None
+    store: Store, run_id: str, plan: RunPlan, skip: Container[tuple[str, str, int]] = ()
 ) -> Iterator[WorkItem]:
-    """The run's work items in snapshot order; `cases`: the snapshot's cases of a suite when the caller
-    already holds them (the live scorer does), else they are read from the store."""
+    """The run's work items in snapshot order, read from the store as the engine pulls them (never all
+    at once), each carrying its case for the live scorer. `skip`: (suite, case, repeat) keys already
+    answered; a case none of whose items is left is neither parsed nor rendered."""
     for rec in store.suites(run_id):
-        for case in cases(rec.name) if cases is not None else store.cases(run_id, rec.name):
+        for snapshot in store.case_snapshots(run_id, rec.name):
+            repeats = [
+                r
+                for r in range(plan.repeats)
+                if plan.holds(rec.name, snapshot.id, r) and (rec.name, snapshot.id, r) not in skip
+            ]
+            if not repeats:
+                continue
+            case = snapshot.case()
             request = build_request(rec.suite, case, plan.endpoint.sampling)
             digest_ = request_hash(request)
-            for repeat in range(plan.repeats):
-                if plan.holds(rec.name, case.id, repeat):
-                    yield WorkItem(rec.name, case.id, repeat, request, digest_)
+            for repeat in repeats:
+                yield WorkItem(rec.name, case.id, repeat, request, digest_, case)
 
 
 def planned_items(store: Store, run_id: str, plan: RunPlan) -> int:
@@ -169,7 +173,7 @@ def planned_items(store: Store, run_id: str, plan: RunPlan) -> int:
     return sum(
         plan.holds(rec.name, case.id, repeat)
         for rec in store.suites(run_id)
-        for case in store.cases(run_id, rec.name)
+        for case in store.case_snapshots(run_id, rec.name)
         for repeat in range(plan.repeats)
     )
 
@@ -189,11 +193,10 @@ async def _replay(
     finished = store.finished_keys(run_id)
     writer = StoreWriter(store.path, fence=lock.verify)
     scorer = LiveScorer(store, run_id, writer)
-    # A generator, not a list: the engine pulls items as workers free up, so at 100,000 cases the
-    # rendered requests (a long system prompt each) are never all in memory at once; the cases are
-    # the scorer's own, not a second copy read from the store.
-    items = work_items(store, run_id, plan, cases=scorer.cases)
-    pending = (i for i in items if (i.suite, i.case_id, i.repeat) not in finished)
+    # A generator, not a list: the engine pulls items as workers free up, so at 100,000 cases neither
+    # the cases nor their rendered requests (a long system prompt each) are ever all in memory; each
+    # item carries its case to the live scorer, so only the cases in flight are held.
+    pending = work_items(store, run_id, plan, skip=finished)
     n_pending = max(outcome.planned - len(finished), 0)  # every stored answer is of a planned item
     outcome.skipped = outcome.planned - n_pending
     session: dict[str, Any] = {"started_at": now_iso(), "pending": n_pending, "cache": plan.cache}
@@ -213,7 +216,7 @@ async def _replay(
                 else:
                     outcome.called += 1
                 progress.advance(record)
-                scorer.submit(record)
+                scorer.submit(record, call.item.case)
 
             def on_server(info: ServerInfo) -> None:
                 served.append(info.server)

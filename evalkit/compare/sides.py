@@ -17,7 +17,7 @@ import numpy as np
 from evalkit.compare.pairing import SuitePairing
 from evalkit.metrics.stats import Interval, paired_statistic_difference
 from evalkit.records import CallRecord
-from evalkit.scoring.base import Scored
+from evalkit.scoring.base import CaseInfo, Scored
 from evalkit.scoring.runner import SuiteScoring, suite_scorings
 from evalkit.store import Store
 
@@ -76,9 +76,14 @@ def build_side(store: Store, run_id: str, pairing: SuitePairing, case_ids: list[
     scoring = suite_scorings(store, run_id, only=pairing.suite)[pairing.suite]
     outcome = {c.case_id: (c.baseline if run_id == pairing.baseline_run else c.candidate) for c in pairing.cases}
     by_case: dict[str, list[Scored[Any]]] = {cid: [] for cid in case_ids}
-    for rec in store.scores(run_id, suite=pairing.suite):
-        if rec.case_id in by_case and rec.score.is_scored:
-            by_case[rec.case_id].append(scoring.spec.scored(scoring.cases[rec.case_id], rec.repeat, rec.score))
+    spec, infos = scoring.spec, dict[str, CaseInfo]()
+    # as the metrics stage reads them: streamed rows, each detail parsed straight into the scorer's summary
+    for row in store.score_rows(run_id, pairing.suite):
+        if row.case_id in by_case and row.status == "scored":
+            info = infos.get(row.case_id)
+            if info is None:
+                info = infos[row.case_id] = spec.case_info(scoring.cases[row.case_id])
+            by_case[row.case_id].append(spec.scored_json(info, row.repeat, row.score(), row.detail_json))
     calls = store.calls(run_id, suite=pairing.suite)
     cost: dict[str, float] = {}
     first: dict[str, CallRecord] = {}

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -66,6 +67,86 @@ class Case(BaseModel):
                 if turn.tool_call_id not in seen_calls:
                     raise ValueError(f"tool turn answers unknown tool call {turn.tool_call_id!r}")
         return self
+
+
+@dataclass(frozen=True, slots=True)
+class CaseSnapshot:
+    """One case as the store keeps it: its canonical JSON (`store.rows.dumps` of its JSON dump), with
+    the columns stored beside it. A parsed `Case` costs ~4.8 KB of Python objects, its JSON ~1.3 KB;
+    parsing it back costs ~10 µs, nothing next to a model call."""
+
+    id: str
+    split: str
+    json: str
+
+    def case(self) -> Case:
+        return Case.model_validate_json(self.json)
+
+
+class CaseList(Sequence[Case]):
+    """A suite's cases in order, kept as snapshots and parsed on access, so holding 100,000 of them
+    costs their JSON, not their objects. Slicing gives another `CaseList` over the same snapshots.
+    Each case's cluster is kept beside it: the power check counts clusters before every run."""
+
+    __slots__ = ("_clusters", "_snapshots")
+
+    def __init__(self, snapshots: Sequence[CaseSnapshot], clusters: Sequence[str | None]) -> None:
+        self._snapshots = snapshots
+        self._clusters = clusters
+
+    @property
+    def snapshots(self) -> Sequence[CaseSnapshot]:
+        return self._snapshots
+
+    @property
+    def clusters(self) -> Sequence[str | None]:
+        """Each case's `cluster`, in order, without parsing the cases."""
+        return self._clusters
+
+    def __len__(self) -> int:
+        return len(self._snapshots)
+
+    @overload
+    def __getitem__(self, index: int) -> Case: ...
+    @overload
+    def __getitem__(self, index: slice) -> CaseList: ...
+    def __getitem__(self, index: int | slice) -> Case | CaseList:
+        if isinstance(index, slice):
+            return CaseList(self._snapshots[index], self._clusters[index])
+        return self._snapshots[index].case()
+
+    def __iter__(self) -> Iterator[Case]:
+        return (s.case() for s in self._snapshots)
+
+    def __repr__(self) -> str:
+        return f"CaseList({len(self._snapshots)} cases)"
+
+
+class SnapshotCases(Mapping[str, Case]):
+    """Case id -> case, in snapshot order, parsed on access: what scoring a suite needs of 100,000
+    cases (`sc.cases[case_id]`) without 100,000 case objects; forked re-scoring workers parse their
+    own share."""
+
+    __slots__ = ("_json",)
+
+    def __init__(self, snapshots: Mapping[str, str]) -> None:
+        self._json = snapshots
+        """case id -> the case's canonical JSON"""
+
+    def __getitem__(self, case_id: str) -> Case:
+        return Case.model_validate_json(self._json[case_id])
+
+    def __contains__(self, case_id: object) -> bool:
+        return case_id in self._json
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._json)
+
+    def __len__(self) -> int:
+        return len(self._json)
+
+    def __repr__(self) -> str:
+        return f"SnapshotCases({len(self._json)} cases)"
 
 
 class CaseSource(BaseModel):

@@ -2,14 +2,16 @@
 
 Loading validates everything (YAML, schemas, templates, every case) before any call is made, and
 yields two content hashes so later comparisons know they compare like with like: one over what shapes
-the requests (`input_hash`), one over what judges the answers (`expectation_hash`).
+the requests (`input_hash`), one over what judges the answers (`expectation_hash`). It streams: each
+case is checked, hashed and kept as its snapshot JSON as it is read, so a 100,000-case suite costs its
+JSON (~1.3 KB a case), not 100,000 case objects (~4.8 KB each).
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -20,12 +22,13 @@ import jinja2.sandbox
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from evalkit.errors import InputError
-from evalkit.inputs.cases import Case, CaseSource, read_jsonl, read_source
+from evalkit.inputs.cases import Case, CaseList, CaseSnapshot, CaseSource, read_jsonl, read_source
 from evalkit.inputs.files import field_name, line_of, parse_model, read_yaml
-from evalkit.inputs.identity import expectation_hash, input_hash
+from evalkit.inputs.identity import SuiteDigests, canonical_json
 from evalkit.inputs.policy import GatePolicy
 from evalkit.records import ToolDef
-from evalkit.scoring.checks import check_suite
+from evalkit.scoring import scorer_for
+from evalkit.scoring.checks import asset_error, check_scorer_settings, expectation_error, load_assets
 
 Category = Literal["classification", "extraction", "summarization", "coding", "toolcall"]
 DEFAULT_SUITES_DIR = Path("suites")
@@ -107,12 +110,16 @@ class Suite(BaseModel):
 class LoadedSuite:
     suite: Suite
     path: Path
-    cases: list[Case]
+    cases: CaseList
+    """In file order, kept as snapshots and parsed on access (`cases.snapshots` without parsing)."""
     input_hash: str
     """Everything that shapes the requests: equal hashes mean the same prompts, tools and inputs."""
     expectation_hash: str
     """Everything that judges the answers: expectations, scorer settings, primary metric, assets."""
     assets: dict[str, dict[str, str]] = field(default_factory=dict)
+    unrenderable: tuple[int, str, str] | None = None
+    """With `load_suite(..., render=True)`: the first case whose prompt does not render (its index, id
+    and the template error); `pipeline.prepare` rejects it if the run's `--limit` reaches it."""
 
     @property
     def name(self) -> str:
@@ -191,8 +198,8 @@ def _near(base: Path, relative: str) -> Path:
     return Path(os.path.normpath(base / relative))
 
 
-def _read_positioned(suite: Suite, path: Path) -> list[Positioned]:
-    """Every case with the file and line (or row) it came from, duplicates rejected."""
+def _read_cases(suite: Suite, path: Path) -> Iterator[Positioned]:
+    """Every case with the file and line (or row) it came from, duplicates rejected, as it is read."""
     base = path.parent
     sources: list[tuple[Path, Iterable[tuple[int, Case]]]] = []
     if suite.cases.use_default_files or suite.cases.golden or suite.cases.adversarial:
@@ -204,7 +211,6 @@ def _read_positioned(suite: Suite, path: Path) -> list[Positioned]:
             sources.append((adversarial, read_jsonl(adversarial, "adversarial")))
     for src in suite.cases.sources:
         sources.append((_near(base, src.path), read_source(src, base)))
-    out: list[Positioned] = []
     seen: dict[str, tuple[Path, int]] = {}
     for file, rows in sources:
         for line, case in rows:
@@ -212,62 +218,80 @@ def _read_positioned(suite: Suite, path: Path) -> list[Positioned]:
                 first, first_line = seen[case.id]
                 raise InputError(f"duplicate case id {case.id!r} (first at {first}:{first_line})", file, line, "id")
             seen[case.id] = (file, line)
-            out.append((file, line, case))
-    if not out:
+            yield file, line, case
+    if not seen:
         raise InputError("suite has no cases", path, field="cases")
-    return out
 
 
-def _check_template_fields(positioned: list[Positioned], fields: dict[str, set[str]]) -> None:
-    for file, line, case in positioned:
-        for part, names in fields.items():
-            for name in sorted(names):
-                if name not in case.input:
-                    raise InputError(
-                        f"case {case.id!r} lacks input field {name!r} used by prompt.{part}",
-                        file,
-                        line,
-                        f"input.{name}",
-                    )
+def _missing_field(file: Path, line: int, case: Case, fields: dict[str, set[str]]) -> InputError | None:
+    for part, names in fields.items():
+        for name in sorted(names):
+            if name not in case.input:
+                return InputError(
+                    f"case {case.id!r} lacks input field {name!r} used by prompt.{part}", file, line, f"input.{name}"
+                )
+    return None
 
 
-def _check_case_tools(suite: Suite, positioned: list[Positioned]) -> None:
+def _case_tools_error(suite: Suite, file: Path, line: int, case: Case, checked: set[str]) -> InputError | None:
     """A case's own tools are sent beside the suite's, so they face the same checks, name clashes included.
 
     Benchmark cases repeat the same functions; a schema is checked once (check_schema costs ~10 ms)."""
-    checked: set[str] = set()
-    for file, line, case in positioned:
-        names = [t.name for t in suite.tools]
-        for i, tool in enumerate(case.tools):
-            where = f"tools[{i}]"
-            if tool.name in names:
-                raise InputError(f"case {case.id!r}: duplicate tool name {tool.name!r}", file, line, f"{where}.name")
-            names.append(tool.name)
-            key = json.dumps(tool.parameters, sort_keys=True)
-            if key in checked:
-                continue
-            checked.add(key)
-            import jsonschema
+    names = [t.name for t in suite.tools]
+    for i, tool in enumerate(case.tools):
+        where = f"tools[{i}]"
+        if tool.name in names:
+            return InputError(f"case {case.id!r}: duplicate tool name {tool.name!r}", file, line, f"{where}.name")
+        names.append(tool.name)
+        key = json.dumps(tool.parameters, sort_keys=True)
+        if key in checked:
+            continue
+        checked.add(key)
+        import jsonschema
 
-            try:
-                jsonschema.Draft202012Validator.check_schema(tool.parameters)
-            except jsonschema.SchemaError as exc:
-                raise InputError(
-                    f"case {case.id!r}: tool parameters are not valid JSON Schema: {exc.message}",
-                    file,
-                    line,
-                    f"{where}.parameters",
-                ) from None
-            if tool.parameters.get("type") != "object":
-                raise InputError(
-                    f"case {case.id!r}: tool parameters must be a JSON Schema of type object",
-                    file,
-                    line,
-                    f"{where}.parameters",
-                )
+        try:
+            jsonschema.Draft202012Validator.check_schema(tool.parameters)
+        except jsonschema.SchemaError as exc:
+            return InputError(
+                f"case {case.id!r}: tool parameters are not valid JSON Schema: {exc.message}",
+                file,
+                line,
+                f"{where}.parameters",
+            )
+        if tool.parameters.get("type") != "object":
+            return InputError(
+                f"case {case.id!r}: tool parameters must be a JSON Schema of type object",
+                file,
+                line,
+                f"{where}.parameters",
+            )
+    return None
 
 
-def load_suite(path: Path) -> LoadedSuite:
+# The checks' phases, in the order the loader once ran them, each over every case in turn.
+_FIELDS, _TOOLS, _SETTINGS, _EXPECTED, _ASSETS, _ASSET_REFS, _NONE = range(7)
+
+
+class _FirstError:
+    """The error a suite with several problems reports: that of the earliest phase, and within it the
+    earliest case (as when each phase ran over every case before the next). The loader makes every
+    check on a case as it reads it, so it need not hold the cases, and keeps the error that order
+    would have raised. Reading errors (bad JSON, a bad case, a duplicate id) come first and raise at once."""
+
+    def __init__(self) -> None:
+        self.phase = _NONE
+        self.error: BaseException | None = None
+
+    def wants(self, phase: int) -> bool:
+        return phase < self.phase
+
+    def add(self, phase: int, error: BaseException | None) -> None:
+        if error is not None and phase < self.phase:
+            self.phase, self.error = phase, error
+
+
+def load_suite(path: Path, *, render: bool = False) -> LoadedSuite:
+    """`render`: also render every case's prompt, noting the first that does not (`unrenderable`)."""
     data, node = read_yaml(path)
     if not isinstance(data, dict):
         raise InputError("expected a mapping at the top level", path, 1)
@@ -281,18 +305,52 @@ def load_suite(path: Path) -> LoadedSuite:
         )
     _check_schemas(suite, path, node)
     fields = _template_fields(suite, path, node)
-    positioned = _read_positioned(suite, path)
-    _check_template_fields(positioned, fields)
-    _check_case_tools(suite, positioned)
-    assets = check_suite(suite, path, node, positioned)
-    cases = [case for _, _, case in positioned]
+    first = _FirstError()
+    spec = scorer_for(suite.category)
+    settings: BaseModel | None = None
+    assets: dict[str, dict[str, str]] = {}
+    try:
+        settings = check_scorer_settings(suite, spec, path, node)
+        try:
+            assets = load_assets(spec, path, settings)
+        except Exception as exc:  # reported only if every case passes its expectation checks
+            first.add(_ASSETS, exc)
+    except InputError as exc:
+        first.add(_SETTINGS, exc)
+    if render:
+        from evalkit.requests.build import render_problem  # the request builder imports this module
+    digests = SuiteDigests(suite, assets)
+    snapshots: list[CaseSnapshot] = []
+    clusters: list[str | None] = []
+    unrenderable: tuple[int, str, str] | None = None
+    checked_tools: set[str] = set()
+    for file, line, case in _read_cases(suite, path):
+        if first.wants(_FIELDS):
+            first.add(_FIELDS, _missing_field(file, line, case, fields))
+        if first.wants(_TOOLS):
+            first.add(_TOOLS, _case_tools_error(suite, file, line, case, checked_tools))
+        if first.wants(_EXPECTED) and settings is not None:
+            first.add(_EXPECTED, expectation_error(spec, settings, file, line, case))
+        if first.wants(_ASSET_REFS):
+            first.add(_ASSET_REFS, asset_error(spec, assets, file, line, case))
+        if render and unrenderable is None and first.error is None:
+            problem = render_problem(suite.prompt, case.input)
+            if problem is not None:
+                unrenderable = (len(snapshots), case.id, problem)
+        dumped = case.model_dump(mode="json")
+        digests.add(dumped)
+        snapshots.append(CaseSnapshot(case.id, case.split, canonical_json(dumped)))
+        clusters.append(case.cluster)
+    if first.error is not None:
+        raise first.error
     return LoadedSuite(
         suite=suite,
         path=path,
-        cases=cases,
-        input_hash=input_hash(suite, cases),
-        expectation_hash=expectation_hash(suite, cases, assets),
+        cases=CaseList(snapshots, clusters),
+        input_hash=digests.input_hash,
+        expectation_hash=digests.expectation_hash,
         assets=assets,
+        unrenderable=unrenderable,
     )
 
 
@@ -327,8 +385,8 @@ def resolve_suite_paths(spec: str, suites_dir: Path = DEFAULT_SUITES_DIR) -> lis
     return unique
 
 
-def load_suites(spec: str, suites_dir: Path = DEFAULT_SUITES_DIR) -> list[LoadedSuite]:
-    loaded = [load_suite(p) for p in resolve_suite_paths(spec, suites_dir)]
+def load_suites(spec: str, suites_dir: Path = DEFAULT_SUITES_DIR, *, render: bool = False) -> list[LoadedSuite]:
+    loaded = [load_suite(p, render=render) for p in resolve_suite_paths(spec, suites_dir)]
     names = [s.name for s in loaded]
     for i, n in enumerate(names):
         if names.index(n) != i:

@@ -11,7 +11,16 @@ import math
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from evalkit.records import Usage
+
+class TokenCounts(Protocol):
+    """A call's token counts: `Usage`, or the store's light `Tokens`."""
+
+    @property
+    def input_tokens(self) -> int: ...
+    @property
+    def cached_input_tokens(self) -> int: ...
+    @property
+    def output_tokens(self) -> int: ...
 
 
 class CallFigures(Protocol):
@@ -33,7 +42,7 @@ class CallFigures(Protocol):
     @property
     def original_latency_s(self) -> float | None: ...
     @property
-    def usage(self) -> Usage: ...
+    def usage(self) -> TokenCounts: ...
     @property
     def truncated(self) -> bool: ...
 

@@ -106,8 +106,8 @@ def plan_power(
     """The power plan for `suite` at its own gate margin and confidence unless `margin` is given."""
     policy = suite.suite.gate
     margin = policy.non_inferiority_margin if margin is None else margin
-    cases = suite.cases if limit is None else suite.cases[:limit]
-    clusters = {c.cluster for c in cases if c.cluster is not None}
+    cases = suite.cases.clusters[:limit]  # each case's cluster, read without parsing the case
+    clusters = {c for c in cases if c is not None}
     metric = policy.metric or suite.suite.primary_metric
     return PowerPlan(
         suite=suite.name,
@@ -118,6 +118,6 @@ def plan_power(
         power=power,
         needed=required_cases(margin, disagreement, confidence=policy.confidence, power=power),
         cases=len(cases),
-        units=len(clusters) + sum(1 for c in cases if c.cluster is None),
+        units=len(clusters) + sum(1 for c in cases if c is None),
         approximate=metric not in BINARY_METRICS,
     )

@@ -6,10 +6,11 @@ from the store even if the suite files changed since.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from evalkit.inputs.cases import Case
 from evalkit.inputs.endpoints import EndpointProfile
 from evalkit.records import Request
 from evalkit.requests.shard import Shard
@@ -40,3 +41,5 @@ class WorkItem:
     repeat: int
     request: Request
     request_hash: str
+    case: Case | None = field(default=None, compare=False, repr=False)
+    """The case the request was rendered from, for the live scorer (None for judge calls)."""

@@ -6,7 +6,7 @@ import importlib
 from functools import cache
 
 from evalkit.errors import InputError
-from evalkit.scoring.base import Metrics, ScoreContext, Scored, ScorerSpec
+from evalkit.scoring.base import CaseInfo, Metrics, ScoreContext, Scored, ScorerSpec
 
 CATEGORIES = ("classification", "extraction", "summarization", "coding", "toolcall")
 
@@ -29,7 +29,9 @@ def scorer_for(category: str) -> ScorerSpec:
         escalation_reason=module.escalation_reason,
         load_assets=getattr(module, "load_fixture_assets", None),
         missing_asset=getattr(module, "missing_asset", None),
+        summary=getattr(module, "Summary", None),
+        case_info=getattr(module, "case_info", CaseInfo.of),
     )
 
 
-__all__ = ["CATEGORIES", "Metrics", "ScoreContext", "Scored", "ScorerSpec", "scorer_for"]
+__all__ = ["CATEGORIES", "CaseInfo", "Metrics", "ScoreContext", "Scored", "ScorerSpec", "scorer_for"]

@@ -4,6 +4,11 @@ A scorer module defines:
 - `Expectation`: pydantic model for a case's `expected` block (validated when the suite loads);
 - `Settings`: pydantic model for the suite's `scorer:` block (validated when the suite loads);
 - `Detail`: pydantic model of what `score` found on one answer (stored as JSON, read back typed);
+- `Summary` (optional): a base class of `Detail` holding only what `aggregate`, `escalation_reason` and
+  the gate read; reports parse each stored detail straight into it (an extraction `Detail` is ~17 KB as
+  Python objects, its summary a small fraction), so 100,000 answers fit in memory. Default: `Detail`;
+- `case_info(case) -> CaseInfo` (optional): what `aggregate` reads of a case, when it is more than the
+  id, split and tags (`CaseInfo.of`, the default);
 - `METRICS`: the names `aggregate` reports; a suite's `primary_metric` must be one of them;
 - `VALUES`: the named numeric per-case values `score` puts on every scored case (besides `resolved`);
 - `score(ctx, settings) -> Score`: one answered case -> `Score.of(resolved, Detail(...), **values)`;
@@ -29,7 +34,7 @@ from pydantic import BaseModel
 from evalkit.inputs.cases import Case
 from evalkit.records import Response, Score, ToolDef
 
-D = TypeVar("D", bound=BaseModel)
+D = TypeVar("D", bound=BaseModel, covariant=True)
 
 
 class SuiteView(Protocol):
@@ -52,11 +57,31 @@ class ScoreContext:
     """Files the suite ships besides its cases (coding repository fixtures): name -> path -> text."""
 
 
-@dataclass(frozen=True)
-class Scored(Generic[D]):
-    """A scored case as `aggregate` sees it: the case, the repeat, the stored score and its typed detail."""
+@dataclass(frozen=True, slots=True)
+class CaseInfo:
+    """What `aggregate` and the gate read of a case: a metric never needs the case's input or its
+    expectation, and holding 33,333 full `Case` models was a third of a large report's memory."""
 
-    case: Case
+    id: str
+    split: str
+    tags: tuple[str, ...] = ()
+    expected_calls: int = 0
+    """Tool calls the case expects (tool-call suites; 0 elsewhere): `argument_accuracy` divides by it."""
+
+    @classmethod
+    def of(cls, case: Case) -> CaseInfo:
+        return cls(case.id, case.split, tuple(case.tags))
+
+
+@dataclass(frozen=True, slots=True)
+class Scored(Generic[D]):
+    """A scored case as `aggregate` sees it: the case's id, split and tags, the repeat, the stored score
+    (`aggregate` reads its `resolved`; the metrics stage empties its detail and values) and its typed
+    detail (the scorer's `Summary`, or the full `Detail`).
+    Covariant in the detail: a `Scored[Detail]` is a `Scored[Summary]`, so tests and callers holding
+    full details pass them to the same `aggregate`."""
+
+    case: CaseInfo
     repeat: int
     score: Score
     detail: D
@@ -89,10 +114,24 @@ class ScorerSpec:
     """Files a suite needs besides its cases, snapshotted into the store with it (coding fixtures)."""
     missing_asset: Callable[[dict[str, Any], dict[str, dict[str, str]]], str | None] | None = None
     """Why a case's expectation refers to an asset the suite does not have (None when fine)."""
+    summary: type[BaseModel] | None = None
+    """What reports parse a stored detail into (the module's `Summary`); None: the `Detail` itself."""
+    case_info: Callable[[Case], CaseInfo] = CaseInfo.of
+    """What `aggregate` reads of a case (the module's `case_info`, else id, split and tags)."""
+
+    @property
+    def summary_model(self) -> type[BaseModel]:
+        return self.summary or self.detail
 
     def scored(self, case: Case, repeat: int, score: Score) -> Scored[Any]:
-        """The typed view `aggregate` takes; only for `scored` scores."""
-        return Scored(case, repeat, score, self.detail.model_validate(score.detail))
+        """The typed view `aggregate` takes, with the full `Detail`; only for `scored` scores. The
+        metrics stage builds the lighter `scored_json` view instead; `aggregate` takes either."""
+        return Scored(self.case_info(case), repeat, score, self.detail.model_validate(score.detail))
+
+    def scored_json(self, case: CaseInfo, repeat: int, score: Score, detail_json: str) -> Scored[Any]:
+        """The same view straight from a stored `detail_json`: pydantic parses the JSON into the small
+        summary model without building the dict of the whole detail first."""
+        return Scored(case, repeat, score, self.summary_model.model_validate_json(detail_json))
 
 
 def rate(numerator: float, denominator: float) -> float | None:

@@ -17,7 +17,6 @@ from pydantic import BaseModel, ValidationError
 
 from evalkit.errors import InputError
 from evalkit.inputs.files import line_of, validation_error
-from evalkit.scoring import scorer_for
 from evalkit.scoring.base import ScorerSpec
 
 if TYPE_CHECKING:
@@ -48,28 +47,32 @@ def check_scorer_settings(suite: Suite, spec: ScorerSpec, path: Path, node: yaml
     return settings
 
 
-def check_expectations(spec: ScorerSpec, positioned: list[tuple[Path, int, Case]], settings: BaseModel) -> None:
-    """Every expectation against its schema *and* the suite's scorer settings (passed as validation
-    context): a gold label the scorer cannot output is a case that can never resolve, so it is bad input."""
+def expectation_error(spec: ScorerSpec, settings: BaseModel, file: Path, line: int, case: Case) -> InputError | None:
+    """A case's expectation against its schema *and* the suite's scorer settings (passed as validation
+    context): a gold label the scorer cannot output is a case that can never resolve, so it is bad input.
+    Returned, not raised: the loader checks each case as it reads it and reports the error the
+    phase-by-phase order gives (see `inputs/suites.py`)."""
     model: Any = spec.expectation
-    for file, line, case in positioned:
-        try:
-            model.model_validate(case.expected, context={"settings": settings})
-        except ValidationError as exc:
-            raise validation_error(exc, file, line=line, prefix=("expected",)) from None
+    try:
+        model.model_validate(case.expected, context={"settings": settings})
+    except ValidationError as exc:
+        return validation_error(exc, file, line=line, prefix=("expected",))
+    return None
 
 
-def check_suite(
-    suite: Suite, path: Path, node: yaml.Node | None, positioned: list[tuple[Path, int, Case]]
-) -> dict[str, dict[str, str]]:
-    """Validate scorer settings and every expectation; returns the suite's assets (coding fixtures)."""
-    spec = scorer_for(suite.category)
-    settings = check_scorer_settings(suite, spec, path, node)
-    check_expectations(spec, positioned, settings)
-    assets = spec.load_assets(path, settings) if spec.load_assets else {}
-    if spec.missing_asset is not None:
-        for file, line, case in positioned:
-            problem = spec.missing_asset(case.expected, assets)
-            if problem:
-                raise InputError(problem, file, line, "expected.repo")
-    return assets
+def load_assets(spec: ScorerSpec, path: Path, settings: BaseModel) -> dict[str, dict[str, str]]:
+    """The suite's assets (coding fixtures), snapshotted with it."""
+    return spec.load_assets(path, settings) if spec.load_assets else {}
+
+
+def asset_error(
+    spec: ScorerSpec, assets: dict[str, dict[str, str]], file: Path, line: int, case: Case
+) -> InputError | None:
+    """A case naming an asset (a fixture repository) the suite does not have."""
+    if spec.missing_asset is None:
+        return None
+    problem = spec.missing_asset(case.expected, assets)
+    return InputError(problem, file, line, "expected.repo") if problem else None
+
+
+__all__ = ["asset_error", "check_scorer_settings", "expectation_error", "load_assets"]

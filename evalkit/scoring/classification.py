@@ -16,6 +16,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
@@ -101,12 +102,24 @@ class Detail(BaseModel):
 _FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.S)
 
 
+_PREFIX = re.compile(r"^(label|intent|category|answer)\s*[:=-]\s*", re.I)
+_SEPARATORS = re.compile(r"[\s\-]+")
+_TOKEN = re.compile(r"[a-z0-9_]+")
+
+
 def _canon(text: str) -> str:
     """`Refund-Request.` -> `refund_request`."""
     text = text.strip().strip("`'\"*").strip()
-    text = re.sub(r"^(label|intent|category|answer)\s*[:=-]\s*", "", text, flags=re.I)
+    text = _PREFIX.sub("", text)
     text = text.rstrip(".!;:,").strip().strip("`'\"*").strip()
-    return re.sub(r"[\s\-]+", "_", text.casefold())
+    return _SEPARATORS.sub("_", text.casefold())
+
+
+@lru_cache(maxsize=256)
+def _canon_labels(labels: tuple[str, ...]) -> dict[str, str]:
+    """Canonical spelling -> label, once per label set (a re-score asked for it per answer: a third of
+    a tolerant parse's time). Callers only read the shared dict."""
+    return {_canon(label): label for label in labels}
 
 
 def parse_label(text: str, settings: Settings) -> tuple[str, ParseHow]:
@@ -128,19 +141,17 @@ def parse_label(text: str, settings: Settings) -> tuple[str, ParseHow]:
         return INVALID, "invalid"
     lines = [line for line in raw.splitlines() if line.strip()]
     first = _canon(lines[0]) if lines else ""
-    canon_labels = {_canon(label): label for label in settings.labels}
+    canon_labels = _canon_labels(tuple(settings.labels))
     if first in canon_labels:
         # A second answer on a later line ("order_status\nor maybe refund_request") is a hedge, not a label.
         rest = lines[1:]
-        tokens = set(re.findall(r"[a-z0-9_]+", "\n".join(rest).casefold()))
+        tokens = set(_TOKEN.findall("\n".join(rest).casefold()))
         second = {canon_labels[c] for c in map(_canon, rest) if c in canon_labels}
         second |= {label for label in settings.labels if "_" in label and label in tokens}
         second.discard(canon_labels[first])
         return (INVALID, "invalid") if second else (canon_labels[first], "tolerant")
     # A single label named somewhere in a short answer ("The intent is order_status.").
-    words = set(re.findall(r"[a-z0-9_]+", re.sub(r"[\s\-]+", "_", raw.casefold()))) | set(
-        re.findall(r"[a-z0-9_]+", raw.casefold())
-    )
+    words = set(_TOKEN.findall(_SEPARATORS.sub("_", raw.casefold()))) | set(_TOKEN.findall(raw.casefold()))
     found = {label for canon, label in canon_labels.items() if canon in words}
     if len(found) == 1 and len(raw) <= 200:
         label = found.pop()

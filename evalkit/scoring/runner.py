@@ -11,19 +11,21 @@ from __future__ import annotations
 import multiprocessing
 import os
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 from pydantic import BaseModel
 
-from evalkit.inputs.cases import Case
+from evalkit.inputs.cases import Case, SnapshotCases
 from evalkit.inputs.suites import Suite
 from evalkit.records import CallRecord, Request, Response, Score, ScoreRecord
 from evalkit.scoring import ScorerSpec, scorer_for
 from evalkit.scoring.base import ScoreContext
 from evalkit.store import Store, StoreWriter
-from evalkit.store.rows import StoredAnswer
+from evalkit.store.models import now_iso
+from evalkit.store.rows import AnswerKey, StoredAnswer, score_row_of
 
 
 @dataclass(frozen=True)
@@ -33,27 +35,35 @@ class SuiteScoring:
     suite: Suite
     spec: ScorerSpec
     settings: BaseModel
-    cases: dict[str, Case]
+    cases: Mapping[str, Case]
+    """Case id -> case in snapshot order, each parsed when read (`SnapshotCases`): 100,000 cases cost
+    their JSON, not their objects, and forked re-scoring workers parse their own share."""
     assets: dict[str, dict[str, str]]
 
 
-def suite_scorings(store: Store, run_id: str, *, only: str | None = None) -> dict[str, SuiteScoring]:
-    """Per suite of the run (or just `only`): what scoring it needs, rebuilt from the snapshots."""
+def suite_scorings(
+    store: Store, run_id: str, *, only: str | None = None, with_cases: bool = True
+) -> dict[str, SuiteScoring]:
+    """Per suite of the run (or just `only`): what scoring it needs, rebuilt from the snapshots.
+    `with_cases=False`: no cases (the live scorer gets each call's case with the call)."""
     out: dict[str, SuiteScoring] = {}
     for rec in store.suites(run_id):
         if only is not None and rec.name != only:
             continue  # the gate and compare build one suite at a time: do not read every suite's cases
         spec = scorer_for(rec.category)
-        cases = {c.id: c for c in store.cases(run_id, rec.name)}
+        snapshots = store.case_snapshots(run_id, rec.name) if with_cases else ()
+        cases = SnapshotCases({s.id: s.json for s in snapshots})
         out[rec.name] = SuiteScoring(
             rec.suite, spec, spec.settings.model_validate(rec.suite.scorer), cases, rec.assets
         )
     return out
 
 
-def score_call(sc: SuiteScoring, call: CallRecord) -> Score:
+def score_call(sc: SuiteScoring, call: CallRecord, case: Case | None = None) -> Score:
     """Never raises: a scorer bug on one odd answer is recorded on that case, not a lost run."""
-    return _score(sc, call.case_id, call.status, call.error_message, call.response, lambda: call.request.max_tokens)
+    return _score(
+        sc, call.case_id, call.status, call.error_message, call.response, lambda: call.request.max_tokens, case
+    )
 
 
 def _score(
@@ -63,39 +73,77 @@ def _score(
     error_message: str | None,
     response: Response | None,
     max_tokens: Callable[[], int | None],
+    case: Case | None = None,
 ) -> Score:
+    """`case`: the call's case when the caller holds it, else it is read from `sc.cases`."""
     if status != "ok" or response is None:
         return Score.unscored("infra_error", error_message)
     if response.finish_reason == "length":
         return Score.unscored("truncated", f"the answer hit the output-token limit ({max_tokens()} answer tokens)")
     try:
-        return sc.spec.score(ScoreContext(sc.suite, sc.cases[case_id], response, sc.assets), sc.settings)
+        case = sc.cases[case_id] if case is None else case
+        return sc.spec.score(ScoreContext(sc.suite, case, response, sc.assets), sc.settings)
     except Exception as exc:
         tail = traceback.format_exc(limit=5)[-1500:]
         return Score.unscored("scorer_error", f"{type(exc).__name__}: {exc}\n{tail}")
 
 
-def _record(sc: SuiteScoring, call: CallRecord) -> ScoreRecord:
-    return ScoreRecord(suite=call.suite, case_id=call.case_id, repeat=call.repeat, score=score_call(sc, call))
+def _record(sc: SuiteScoring, call: CallRecord, case: Case | None = None) -> ScoreRecord:
+    return ScoreRecord(suite=call.suite, case_id=call.case_id, repeat=call.repeat, score=score_call(sc, call, case))
 
 
-def _score_answer(sc: SuiteScoring, a: StoredAnswer) -> ScoreRecord:
-    response = Response.model_validate_json(a.response_json) if a.response_json else None
+@dataclass(frozen=True)
+class _Rescore:
+    """What a re-scoring worker needs: the suites (without cases: each answer is read with its case),
+    the store, the run and the one `scored_at` stamp of the re-score. Set in the parent just before
+    the fork, so it reaches forked workers by copy-on-write, never pickled."""
 
-    def max_tokens() -> int | None:
-        return Request.model_validate_json(a.request_json).max_tokens if a.request_json else None
-
-    score = _score(sc, a.case_id, a.status, a.error_message, response, max_tokens)
-    return ScoreRecord(suite=a.suite, case_id=a.case_id, repeat=a.repeat, score=score)
-
-
-_WORKER_SCORINGS: dict[str, SuiteScoring] = {}
-"""What a forked re-scoring worker scores with: set in the parent just before the fork, so the suites
-and their cases reach the workers by copy-on-write, never pickled."""
+    scorings: dict[str, SuiteScoring]
+    store: Store
+    run_id: str
+    scored_at: str
+    pid: int
+    """The process that opened `store`: any other (a forked worker) opens its own connection."""
 
 
-def _score_chunk(chunk: list[StoredAnswer]) -> list[ScoreRecord]:
-    return [_score_answer(_WORKER_SCORINGS[a.suite], a) for a in chunk]
+_JOB: list[_Rescore] = []
+_READER: list[Store] = []
+
+
+def _score_range(bounds: tuple[AnswerKey, AnswerKey | None]) -> list[tuple[Any, ...]]:
+    """One range of answers -> ready score rows. The worker reads the answers and their cases itself
+    and serialises the details, so the parent only sends two keys and inserts strings."""
+    job = _JOB[0]
+    store = job.store
+    if os.getpid() != job.pid:
+        if not _READER:
+            _READER.append(Store.reader(job.store.path))
+        store = _READER[0]
+    answers = store.answers_in(job.run_id, *bounds)
+    snapshots: dict[str, dict[str, str]] = {name: {} for name in job.scorings}
+    for a, case_json in answers:
+        if case_json is not None:
+            snapshots[a.suite][a.case_id] = case_json
+    scorings = {name: replace(sc, cases=SnapshotCases(snapshots[name])) for name, sc in job.scorings.items()}
+    rows = []
+    last: tuple[str, str] | None = None
+    case: Case | None = None
+    for a, _ in answers:
+        sc = scorings[a.suite]
+        if last != (a.suite, a.case_id):  # repeats of a case are adjacent: parsed once
+            last = (a.suite, a.case_id)
+            try:
+                case = sc.cases[a.case_id]
+            except Exception:
+                case = None  # `_score` reads it again, and records why it cannot on this answer
+        response = Response.model_validate_json(a.response_json) if a.response_json else None
+
+        def max_tokens(a: StoredAnswer = a) -> int | None:
+            return Request.model_validate_json(a.request_json).max_tokens if a.request_json else None
+
+        score = _score(sc, a.case_id, a.status, a.error_message, response, max_tokens, case)
+        rows.append(score_row_of(job.run_id, a.suite, a.case_id, a.repeat, score, job.scored_at))
+    return rows
 
 
 PROCESS_MIN_CALLS = 4000
@@ -108,10 +156,12 @@ def rescore_run(store: Store, run_id: str, workers: int | None = None, *, only_m
     `only_missing` scores just the calls that have no score yet (a run killed between storing a call
     and storing its score), keeping the rest.
 
-    A full re-score streams: answers are read a chunk at a time, scored, and written inside one
-    transaction, so memory does not grow with the run. Scoring is CPU-bound Python, so a large run is
-    scored by a pool of forked processes (threads would share one core through the GIL); coding suites
-    keep the in-process path, their scorer runs its own sandboxed processes.
+    A full re-score streams: the answers are split into key ranges of 500 (keyset paging), each range
+    is read with its cases, scored into ready rows, and written inside one transaction, so memory does
+    not grow with the run. Scoring is CPU-bound Python, so a large run is scored by a pool of forked
+    processes (threads would share one core through the GIL) that read their ranges over their own
+    connection and return the rows as strings; coding suites keep the in-process path, their scorer
+    runs its own sandboxed processes.
     """
     if only_missing:
         calls = store.unscored_calls(run_id)
@@ -120,7 +170,7 @@ def rescore_run(store: Store, run_id: str, workers: int | None = None, *, only_m
         scorings = suite_scorings(store, run_id)
         store.replace_scores(run_id, [_record(scorings[c.suite], c) for c in calls], keep_others=True)
         return len(calls)
-    scorings = suite_scorings(store, run_id)
+    scorings = suite_scorings(store, run_id, with_cases=False)
     total = store.count_calls(run_id)
     cpus = os.cpu_count() or 1
     workers = workers or cpus
@@ -132,26 +182,22 @@ def rescore_run(store: Store, run_id: str, workers: int | None = None, *, only_m
     )
     counted = 0
 
-    def counting(records: Iterator[list[ScoreRecord]]) -> Iterator[ScoreRecord]:
+    def counting(batches: Iterable[list[tuple[Any, ...]]]) -> Iterator[tuple[Any, ...]]:
         nonlocal counted
-        for batch in records:
+        for batch in batches:
             counted += len(batch)
             yield from batch
 
-    if not use_processes:
-        _WORKER_SCORINGS.update(scorings)
-        try:
-            store.replace_scores(run_id, counting(map(_score_chunk, store.answers(run_id))))
-        finally:
-            _WORKER_SCORINGS.clear()
-        return counted
-    _WORKER_SCORINGS.update(scorings)
+    _JOB[:] = [_Rescore(scorings, store, run_id, now_iso(), os.getpid())]
     try:
+        ranges = store.answer_ranges(run_id, chunk=500)
+        if not use_processes:
+            store.replace_score_rows(run_id, counting(map(_score_range, ranges)))
+            return counted
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            chunks = store.answers(run_id, chunk=500)
-            store.replace_scores(run_id, counting(pool.imap(_score_chunk, chunks)))
+            store.replace_score_rows(run_id, counting(pool.imap(_score_range, ranges)))
     finally:
-        _WORKER_SCORINGS.clear()
+        _JOB.clear()
     return counted
 
 
@@ -160,31 +206,38 @@ class LiveScorer:
 
     Threads, not processes: a live call's score costs a fraction of what the SDK spends making the
     call, and the score must reach the same writer as the call. Finished futures are dropped as the
-    run goes, so a 100,000-case run does not keep one per case.
+    run goes, so a 100,000-case run does not keep one per case. It holds no cases either: each call
+    comes with its case (the work item's, parsed once to render its request), so only the cases of
+    calls in flight are in memory; a call without one has its suite's snapshots read on first need.
     """
 
     def __init__(self, store: Store, run_id: str, writer: StoreWriter, workers: int = 2) -> None:
-        self._scorings = suite_scorings(store, run_id)
+        self._scorings = suite_scorings(store, run_id, with_cases=False)
+        self._store = store
         self._run_id = run_id
         self._writer = writer
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="evalkit-score")
         self._futures: list[Future[None]] = []
 
-    def submit(self, call: CallRecord) -> None:
-        self._futures.append(self._pool.submit(self._score, call))
+    def submit(self, call: CallRecord, case: Case | None = None) -> None:
+        """On the caller's thread (the store's connection is not the scorer threads')."""
+        if case is None:
+            case = self._read_case(call.suite, call.case_id)
+        self._futures.append(self._pool.submit(self._score, call, case))
         if len(self._futures) >= 1024:
             done = [f for f in self._futures if f.done()]
             for f in done:
                 f.result()  # a failed put (the writer's error) surfaces now, not at the end
             self._futures = [f for f in self._futures if not f.done()]
 
-    def cases(self, suite: str) -> Iterable[Case]:
-        """The suite's snapshot cases in order: the run's work items are built from these, not from a
-        second copy read from the store."""
-        return self._scorings[suite].cases.values()
+    def _read_case(self, suite: str, case_id: str) -> Case:
+        sc = self._scorings[suite]
+        if not sc.cases:
+            sc = self._scorings[suite] = suite_scorings(self._store, self._run_id, only=suite)[suite]
+        return sc.cases[case_id]
 
-    def _score(self, call: CallRecord) -> None:
-        self._writer.put_score(self._run_id, _record(self._scorings[call.suite], call))
+    def _score(self, call: CallRecord, case: Case) -> None:
+        self._writer.put_score(self._run_id, _record(self._scorings[call.suite], call, case))
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=False)

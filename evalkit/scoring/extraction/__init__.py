@@ -23,7 +23,7 @@ judges one (case, field) pair, and this module holds the scorer protocol (`score
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -31,20 +31,24 @@ from pydantic import BaseModel, ConfigDict, Field
 from evalkit.records import Score
 from evalkit.scoring.base import Metrics, ScoreContext, Scored, rate
 from evalkit.scoring.extraction.fields import (
+    UNANSWERED,
+    FieldKind,
     FieldSpec,
     FieldType,
     FieldVerdict,
     Kind,
     Preprocess,
     is_empty,
+    judge_field,
     match_lists,
     preprocess,
     score_field,
     to_date,
     to_number,
-    unanswered_field,
+    unanswered_kind,
+    verdict_json,
 )
-from evalkit.scoring.extraction.parse import ParseHow, parse_answer, schema_errors
+from evalkit.scoring.extraction.parse import ParseHow, answer_schema_errors, parse_answer, schema_errors
 
 METRICS = (
     "field_accuracy",
@@ -109,17 +113,27 @@ class Counts(BaseModel):
     """Gold values not answered correctly (wrong or missing)."""
 
 
-class Detail(BaseModel):
-    """What `score` found on one answer; the key names are those stored runs already carry."""
+class Summary(BaseModel):
+    """What `aggregate`, `escalation_reason` and the gate read of a stored detail: the counts, the flags
+    and each field's bucket. Reports parse the stored JSON straight into this (other keys ignored): a
+    whole `Detail` with its gold and predicted values is ~17 KB as Python objects."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    parse: ParseHow
     parsed: bool
     format_deviation: bool
     """Scored, but only after digging the record out of a code fence or prose."""
     schema_valid: bool | None
     """None when the suite declares no `output_schema`."""
+    fields: Mapping[str, FieldKind]
+    """Gold field name -> its verdict (the bucket only, here), in the gold record's order."""
+    counts: Counts
+
+
+class Detail(Summary):
+    """What `score` found on one answer; the key names are those stored runs already carry."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    parse: ParseHow
     schema_errors: list[str]
     """The first `MAX_SCHEMA_ERRORS` violations; `schema_error_count` has them all."""
     schema_error_count: int
@@ -127,7 +141,6 @@ class Detail(BaseModel):
     """Keys outside the schema's properties (outside the gold record when there is no schema)."""
     fields: dict[str, FieldVerdict]
     """Gold field name -> verdict, in the gold record's order."""
-    counts: Counts
     field_accuracy: float | None
 
 
@@ -137,25 +150,12 @@ def _allowed_keys(ctx: ScoreContext, gold: dict[str, Any]) -> set[str]:
     return set(props) if isinstance(props, dict) else set(gold)
 
 
-def _counts(fields: dict[str, FieldVerdict], record: dict[str, Any] | None, extra_keys: list[str]) -> Counts:
-    verdicts = list(fields.values())
-    kinds = [f.kind for f in verdicts]
-    fp = sum(not f.correct and not is_empty(f.predicted) for f in verdicts)
-    fp += sum(not is_empty(record[k]) for k in extra_keys) if record is not None else 0
-    return Counts(
-        fields=len(verdicts),
-        correct=kinds.count("correct"),
-        wrong=kinds.count("wrong"),
-        missing=kinds.count("missing"),
-        hallucinated=kinds.count("hallucinated"),
-        extra_keys=len(extra_keys),
-        tp=sum(f.correct and not is_empty(f.predicted) for f in verdicts),
-        fp=fp,
-        fn=sum(not f.correct and not is_empty(f.gold) for f in verdicts),
-    )
-
-
 def score(ctx: ScoreContext, settings: Settings) -> Score:
+    """One answer -> its score. The detail is built as the plain dict `Detail(...).model_dump(mode="json")`
+    gives (`verdict_json`), not through the models: validating and serialising a `Detail` with its
+    eleven verdicts was most of the ~0.3 ms an extraction answer cost to re-score. The models stay the
+    definition (reports read the stored JSON through them); tests/test_rescore_fast.py checks that they
+    read every detail `score` makes back to the same dict."""
     gold = Expectation.model_validate(ctx.case.expected).fields
     record, how = parse_answer(ctx.response.text)
     parsed = record is not None
@@ -163,45 +163,67 @@ def score(ctx: ScoreContext, settings: Settings) -> Score:
     schema_valid: bool | None = None
     errors: list[str] = []
     if ctx.suite.output_schema is not None:
-        errors = schema_errors(record, ctx.suite.output_schema) if parsed else ["answer is not a JSON object"]
+        schema = ctx.suite.output_schema
+        errors = answer_schema_errors(ctx.response.text, record, schema) if parsed else ["answer is not a JSON object"]
         schema_valid = not errors
 
-    fields = {
-        name: (
-            unanswered_field(gold_value, settings.fields.get(name))
-            if record is None
-            else score_field(gold_value, record.get(name), settings.fields.get(name))
-        )
-        for name, gold_value in gold.items()
-    }
+    fields: dict[str, dict[str, Any]] = {}
+    tally = Counter[str]()
+    tp = fp = fn = 0
+    for name, gold_value in gold.items():
+        spec = settings.fields.get(name)
+        if record is None:
+            predicted, kind, notes = None, unanswered_kind(gold_value), UNANSWERED
+        else:
+            predicted = record.get(name)
+            kind, notes = judge_field(gold_value, predicted, spec)
+        fields[name] = verdict_json(kind, spec, gold_value, predicted, notes)
+        tally[kind] += 1
+        correct, answered = kind == "correct", not is_empty(predicted)
+        tp += correct and answered
+        fp += not correct and answered
+        fn += not correct and not is_empty(gold_value)
     extra_keys = sorted(set(record) - _allowed_keys(ctx, gold)) if record is not None else []
-    counts = _counts(fields, record, extra_keys)
-    detail = Detail(
-        parse=how,
-        parsed=parsed,
-        format_deviation=how == "deviation",
-        schema_valid=schema_valid,
-        schema_errors=errors[:MAX_SCHEMA_ERRORS],
-        schema_error_count=len(errors),
-        extra_keys=extra_keys,
-        fields=fields,
-        counts=counts,
-        field_accuracy=rate(counts.correct, counts.fields),
-    )
-    return Score.of(
-        parsed and counts.correct == counts.fields and not extra_keys,
-        detail,
+    fp += sum(not is_empty(record[k]) for k in extra_keys) if record is not None else 0
+    counts = {
+        "fields": len(fields),
+        "correct": tally["correct"],
+        "wrong": tally["wrong"],
+        "missing": tally["missing"],
+        "hallucinated": tally["hallucinated"],
+        "extra_keys": len(extra_keys),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+    }
+    accuracy = rate(counts["correct"], counts["fields"])
+    detail = {
+        "parse": how,
+        "parsed": parsed,
+        "format_deviation": how == "deviation",
+        "schema_valid": schema_valid,
+        "schema_errors": errors[:MAX_SCHEMA_ERRORS],
+        "schema_error_count": len(errors),
+        "extra_keys": extra_keys,
+        "fields": fields,
+        "counts": counts,
+        "field_accuracy": accuracy,
+    }
+    resolved = parsed and counts["correct"] == counts["fields"] and not extra_keys
+    values = {
         # Expectation needs at least one field, so the accuracy is always defined.
-        field_accuracy=detail.field_accuracy or 0.0,
-        parsed=float(detail.parsed),
-        format_deviation=float(detail.format_deviation),
-        schema_valid=float(schema_valid is not False),
-        hallucinated_fields=float(counts.hallucinated + counts.extra_keys),
-        missing_fields=float(counts.missing),
-    )
+        "field_accuracy": accuracy or 0.0,
+        "parsed": float(parsed),
+        "format_deviation": float(how == "deviation"),
+        "schema_valid": float(schema_valid is not False),
+        "hallucinated_fields": float(counts["hallucinated"] + counts["extra_keys"]),
+        "missing_fields": float(counts["missing"]),
+    }
+    # What `Score.of` builds from a model, from the dict: `values` carries `resolved` first.
+    return Score(status="scored", resolved=resolved, values={"resolved": float(resolved), **values}, detail=detail)
 
 
-def escalation_reason(detail: Detail, settings: Settings) -> str | None:
+def escalation_reason(detail: Summary, settings: Settings) -> str | None:
     """Structured output a downstream system cannot consume goes to the final authority."""
     if not detail.parsed:
         return "no JSON record in the answer"
@@ -210,7 +232,7 @@ def escalation_reason(detail: Detail, settings: Settings) -> str | None:
     return None
 
 
-def field_accuracy(items: Sequence[Scored[Detail]]) -> float | None:
+def field_accuracy(items: Sequence[Scored[Summary]]) -> float | None:
     """The primary metric alone (micro average over field pairs), as `aggregate` computes it: what a
     bootstrap recomputes thousands of times, without building the report tables."""
     correct = fields = 0
@@ -221,7 +243,7 @@ def field_accuracy(items: Sequence[Scored[Detail]]) -> float | None:
     return rate(correct, fields)
 
 
-def aggregate(items: Sequence[Scored[Detail]], settings: Settings) -> Metrics:
+def aggregate(items: Sequence[Scored[Summary]], settings: Settings) -> Metrics:
     """Micro averages over every (answer, gold field) pair, so a suite with more fields per document
     weighs each field equally rather than each document. Extra keys count as hallucinations."""
     values: dict[str, float | int | None] = {name: None for name in METRICS}
@@ -257,7 +279,7 @@ def aggregate(items: Sequence[Scored[Detail]], settings: Settings) -> Metrics:
     return Metrics(values, {"per_field": per_field_table(details, settings)})
 
 
-def per_field_table(details: Sequence[Detail], settings: Settings) -> dict[str, dict[str, Any]]:
+def per_field_table(details: Sequence[Summary], settings: Settings) -> dict[str, dict[str, Any]]:
     """field -> counts per kind and accuracy; configured fields first (suite order), then the rest."""
     counts: dict[str, Counter[Kind]] = {}
     for d in details:
@@ -281,12 +303,14 @@ __all__ = [
     "Counts",
     "Detail",
     "Expectation",
+    "FieldKind",
     "FieldSpec",
     "FieldType",
     "FieldVerdict",
     "Kind",
     "Preprocess",
     "Settings",
+    "Summary",
     "aggregate",
     "field_accuracy",
     "is_empty",

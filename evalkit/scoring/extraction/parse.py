@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from typing import Any, Literal
 
-import jsonschema
+from evalkit.scoring.schemas import validator_for
 
 ParseHow = Literal["ok", "deviation", "unparseable"]
 
@@ -64,6 +65,32 @@ def parse_answer(text: str) -> tuple[dict[str, Any] | None, ParseHow]:
 
 def schema_errors(record: Any, schema: dict[str, Any]) -> list[str]:
     """Every Draft 2020-12 violation, in a stable order (by location, then message)."""
-    validator = jsonschema.Draft202012Validator(schema)
+    validator = validator_for(schema)  # built once per suite schema, not per answer
     errors = sorted(validator.iter_errors(record), key=lambda e: (e.json_path, e.message))
     return [f"{e.json_path}: {e.message}" for e in errors]
+
+
+_SEEN_MAX = 256
+_SEEN: dict[tuple[int, str], tuple[dict[str, Any], tuple[str, ...]]] = {}
+_SEEN_LOCK = threading.Lock()  # the live scorer scores on threads
+
+
+def answer_schema_errors(text: str, record: Any, schema: dict[str, Any]) -> list[str]:
+    """`schema_errors` of the record `parse_answer` read from the answer `text`, remembered for the last
+    few hundred distinct short answers per schema object.
+
+    A candidate that fails the format tends to fail it the same way, verbatim (`{}`, a refusal, the
+    same half record), and jsonschema builds an error object per violation: an empty record against
+    an eleven-field schema cost more than everything else in its score. Distinct answers pay one dict
+    lookup; the text determines the record, so a remembered list is the list it would compute."""
+    key = (id(schema), text)
+    hit = _SEEN.get(key)
+    if hit is not None and hit[0] is schema:
+        return list(hit[1])
+    errors = schema_errors(record, schema)
+    if len(text) <= 2048:
+        with _SEEN_LOCK:
+            if len(_SEEN) >= _SEEN_MAX:
+                del _SEEN[next(iter(_SEEN))]  # the oldest entry
+            _SEEN[key] = (schema, tuple(errors))
+    return errors

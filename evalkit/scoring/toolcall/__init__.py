@@ -17,15 +17,17 @@ import re
 from collections.abc import Sequence
 from typing import Any, Literal
 
-import jsonschema
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from evalkit.inputs.cases import Case
 from evalkit.records import Score, ToolCall, ToolDef
-from evalkit.scoring.base import Metrics, ScoreContext, Scored, rate
+from evalkit.scoring.base import CaseInfo, Metrics, ScoreContext, Scored, rate
+from evalkit.scoring.schemas import json_value, validator_for
 from evalkit.scoring.toolcall.reply import (
     DECLINE,
     QUESTION,
     ReplyCheck,
+    ReplyOutcome,
     ReplyPatterns,
     ReplyVerdict,
     check_reply,
@@ -129,18 +131,10 @@ class Settings(BaseModel):
         return v
 
 
-class CallPair(BaseModel):
-    """One predicted call paired with one expected call, with what is wrong named argument by argument."""
+class PairOutcome(BaseModel):
+    """What the metrics read of a call pair (what a report parses of a stored one)."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    expected: str
-    got: str
     name_ok: bool
-    missing: list[str]
-    """Required arguments the call left out."""
-    wrong_values: list[str]
-    """Required or constrained optional arguments whose value is none of the acceptable ones."""
     unexpected: list[str]
     """Arguments the expectation neither requires nor allows."""
     schema_errors: list[str]
@@ -148,18 +142,58 @@ class CallPair(BaseModel):
     correct: bool
 
 
-class CalledTool(BaseModel):
+class CallPair(PairOutcome):
+    """One predicted call paired with one expected call, with what is wrong named argument by argument."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    expected: str
+    got: str
+    missing: list[str]
+    """Required arguments the call left out."""
+    wrong_values: list[str]
+    """Required or constrained optional arguments whose value is none of the acceptable ones."""
+
+
+class CalledName(BaseModel):
+    """What the metrics read of a call the model made: the tool's name."""
+
+    name: str
+
+
+class CalledTool(CalledName):
     """A call as the model made it, minus the raw string (kept in the stored response)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str
     arguments: dict[str, Any] | None
     """None exactly when the arguments did not parse (`parse_error` says why)."""
     parse_error: str | None
 
 
-class Detail(BaseModel):
+class Summary(BaseModel):
+    """What `aggregate`, `escalation_reason` and the gate read of a stored detail; reports parse the
+    stored JSON straight into this (other keys ignored), never building the arguments or the reply's
+    findings of 33,333 answers."""
+
+    mode: Mode
+    called: Sequence[CalledName]
+    format_failure: bool
+    call_as_text: str | None
+    unknown_tools: list[str]
+    escalated: bool | None = None
+    pairs: Sequence[PairOutcome] = ()
+    count_ok: bool | None = None
+    reply: ReplyOutcome | None = None
+
+
+def case_info(case: Case) -> CaseInfo:
+    """`argument_accuracy` divides by the calls each case expects: the one thing of the expectation
+    the metrics read (validated when the suite loaded)."""
+    return CaseInfo(case.id, case.split, tuple(case.tags), len(case.expected.get("calls", ())))
+
+
+class Detail(Summary):
     """What `score` found on one answer; the key names are those stored runs already carry.
 
     A must-call case has `pairs` and `count_ok`; a must-not-call case has `escalated`. The validator
@@ -213,7 +247,7 @@ def compare_call(got: ToolCall, want: ExpectedCall, tools: dict[str, ToolDef], s
     schema_errors: list[str] = []
     tool = tools.get(got.name)
     if tool is not None and got.arguments is not None and settings.schema_check:
-        validator = jsonschema.Draft202012Validator(tool.parameters)
+        validator = validator_for(tool.parameters)  # built once per tool, not per answer
         schema_errors = [e.message for e in itertools.islice(validator.iter_errors(got.arguments), 3)]
     name_ok = got.name == want.name
     correct = (
@@ -306,22 +340,35 @@ def score(ctx: ScoreContext, settings: Settings) -> Score:
         pairs = _best_assignment(calls, expected.calls, tools, settings)
         count_ok = len(calls) == len(expected.calls)
         resolved = count_ok and all(p.correct for p in pairs) and not format_failure
-    detail = Detail(
-        mode=expected.mode,
-        called=[CalledTool(name=c.name, arguments=c.arguments, parse_error=c.parse_error) for c in calls],
-        format_failure=format_failure,
-        parse_failures=parse_failures,
-        call_as_text=as_text,
-        unknown_tools=[c.name for c in calls if c.name not in tools],
-        escalated=escalated,
-        pairs=pairs,
-        count_ok=count_ok,
-        reply=reply,
+    # The `Detail` as its JSON-mode dump, built directly: validating the model (its calls, its mode
+    # check) and dumping it again was a third of a tool-call answer's re-score. Both branches above
+    # give exactly the shape `Detail._fields_match_mode` requires; tests/test_rescore_fast.py checks
+    # the dict against the model for every shape.
+    detail: dict[str, Any] = {
+        "mode": expected.mode,
+        "called": [{"name": c.name, "arguments": json_value(c.arguments), "parse_error": c.parse_error} for c in calls],
+        "format_failure": format_failure,
+        "parse_failures": parse_failures,
+        "call_as_text": as_text,
+        "unknown_tools": [c.name for c in calls if c.name not in tools],
+        "escalated": escalated,
+        "pairs": [p.model_dump(mode="json") for p in pairs],
+        "count_ok": count_ok,
+        "reply": None if reply is None else reply.model_dump(mode="json"),
+    }
+    return Score(
+        status="scored",
+        resolved=resolved,
+        values={
+            "resolved": float(resolved),
+            "format_failure": float(format_failure),
+            "call_as_text": float(as_text is not None),
+        },
+        detail=detail,
     )
-    return Score.of(resolved, detail, format_failure=float(format_failure), call_as_text=float(as_text is not None))
 
 
-def escalation_reason(detail: Detail, settings: Settings) -> str | None:
+def escalation_reason(detail: Summary, settings: Settings) -> str | None:
     """A tool call the runtime could not execute safely goes to the final authority instead."""
     if detail.format_failure:
         return "unparseable tool call or a call written as text"
@@ -334,13 +381,13 @@ def escalation_reason(detail: Detail, settings: Settings) -> str | None:
     return None
 
 
-def _no_call_kept(detail: Detail) -> bool:
+def _no_call_kept(detail: Summary) -> bool:
     """The call decision of a must-not-call case was right: no call (nor one written as text), or an
     acceptable hand-over. What the reply said is `reply_accuracy`'s business."""
     return bool(detail.escalated) or (not detail.called and detail.call_as_text is None)
 
 
-def aggregate(items: Sequence[Scored[Detail]], settings: Settings) -> Metrics:
+def aggregate(items: Sequence[Scored[Summary]], settings: Settings) -> Metrics:
     """Rates over the scored cases; per-call rates count expected calls, so a missing call counts as wrong.
 
     `name_accuracy` and `argument_accuracy` divide by the calls the cases expected (a call never made
@@ -368,7 +415,7 @@ def aggregate(items: Sequence[Scored[Detail]], settings: Settings) -> Metrics:
         if detail.mode == "call":
             must_call += 1
             called += bool(detail.called)
-            expected += len(item.case.expected.get("calls", ()))  # validated when the suite loaded
+            expected += item.case.expected_calls
             for p in detail.pairs:
                 pairs += 1
                 name_ok += p.name_ok

@@ -77,7 +77,13 @@ class ReplyCheck(BaseModel):
         return compiles(v)
 
 
-class ReplyVerdict(BaseModel):
+class ReplyOutcome(BaseModel):
+    """The one thing the metrics read of a reply verdict (what a report parses of a stored one)."""
+
+    ok: bool
+
+
+class ReplyVerdict(ReplyOutcome):
     """What the reply checks found on the text reply of a must-not-call case."""
 
     model_config = ConfigDict(extra="forbid")
@@ -92,7 +98,6 @@ class ReplyVerdict(BaseModel):
     no_decline: bool
     invented_ids: list[str]
     """Identifiers in the reply that the conversation never contained."""
-    ok: bool
 
 
 _LOOSE_ID = re.compile(r"\b[A-Za-z]+[ \-]?\d+\b")
