@@ -115,9 +115,9 @@ def _score_range(bounds: tuple[AnswerKey, AnswerKey | None]) -> list[tuple[Any, 
     and serialises the details, so the parent only sends two keys and inserts strings."""
     job = _JOB[0]
     store = job.store
-    if os.getpid() != job.pid:
-        if not _READER:
-            _READER.append(Store.reader(job.store.path))
+    if os.getpid() != job.pid:  # a forked worker: its own connection, opened once per process and store
+        if not _READER or _READER[0].path != job.store.path:
+            _READER[:] = [Store.reader(job.store.path)]
         store = _READER[0]
     answers = store.answers_in(job.run_id, *bounds)
     snapshots: dict[str, dict[str, str]] = {name: {} for name in job.scorings}
