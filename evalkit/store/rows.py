@@ -294,4 +294,3 @@ class StoredScore:
 
 def stored_score(row: tuple[Any, ...]) -> StoredScore:
     return StoredScore(row[0], row[1], row[2], row[3], None if row[4] is None else bool(row[4]), *row[5:])
-
