@@ -82,7 +82,7 @@ def build_side(store: Store, run_id: str, pairing: SuitePairing, case_ids: list[
         if row.case_id in by_case and row.status == "scored":
             info = infos.get(row.case_id)
             if info is None:
-                info = infos[row.case_id] = spec.case_info(scoring.cases[row.case_id])
+                info = infos[row.case_id] = spec.case_info(scoring.cases.head(row.case_id))
             by_case[row.case_id].append(spec.scored_json(info, row.repeat, row.score(), row.detail_json))
     calls = store.calls(run_id, suite=pairing.suite)
     cost: dict[str, float] = {}

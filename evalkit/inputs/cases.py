@@ -122,6 +122,19 @@ class CaseList(Sequence[Case]):
         return f"CaseList({len(self._snapshots)} cases)"
 
 
+class CaseHead(BaseModel):
+    """A case's id, split, tags and expectation, parsed from its snapshot without its input and turns:
+    what metrics read of 100,000 cases (`ScorerSpec.case_info`). Parsing the whole `Case` (nested
+    turns and tools, its validators) was a sixth of a large report's CPU."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    split: Split = "golden"
+    tags: list[str] = Field(default_factory=list)
+    expected: dict[str, Any] = Field(default_factory=dict)
+
+
 class SnapshotCases(Mapping[str, Case]):
     """Case id -> case, in snapshot order, parsed on access: what scoring a suite needs of 100,000
     cases (`sc.cases[case_id]`) without 100,000 case objects; forked re-scoring workers parse their
@@ -135,6 +148,10 @@ class SnapshotCases(Mapping[str, Case]):
 
     def __getitem__(self, case_id: str) -> Case:
         return Case.model_validate_json(self._json[case_id])
+
+    def head(self, case_id: str) -> CaseHead:
+        """The case's id, split, tags and expectation only (see `CaseHead`)."""
+        return CaseHead.model_validate_json(self._json[case_id])
 
     def __contains__(self, case_id: object) -> bool:
         return case_id in self._json

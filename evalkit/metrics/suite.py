@@ -116,8 +116,8 @@ def suite_metrics(store: Store, run_id: str, name: str) -> SuiteMetrics:
     repeats = plan.repeats
     sc = suite_scorings(store, run_id, only=name)[name]
     suite, spec, settings = sc.suite, sc.spec, sc.settings
-    # through the mapping's own lookup: the snapshot may parse each case only when asked for it
-    infos: dict[str, CaseInfo] = {cid: spec.case_info(sc.cases[cid]) for cid in sc.cases}
+    # each case's head only (id, split, tags, expectation), parsed from its snapshot
+    infos: dict[str, CaseInfo] = {cid: spec.case_info(sc.cases.head(cid)) for cid in sc.cases}
     del sc  # the full cases go with it: metrics read only `CaseInfo`
     items: list[Scored[Any]] = []
     counts = {o: 0 for o in OUTCOMES}

@@ -31,7 +31,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel
 
-from evalkit.inputs.cases import Case
+from evalkit.inputs.cases import Case, CaseHead
 from evalkit.records import Response, Score, ToolDef
 
 D = TypeVar("D", bound=BaseModel, covariant=True)
@@ -69,7 +69,7 @@ class CaseInfo:
     """Tool calls the case expects (tool-call suites; 0 elsewhere): `argument_accuracy` divides by it."""
 
     @classmethod
-    def of(cls, case: Case) -> CaseInfo:
+    def of(cls, case: Case | CaseHead) -> CaseInfo:
         return cls(case.id, case.split, tuple(case.tags))
 
 
@@ -116,7 +116,7 @@ class ScorerSpec:
     """Why a case's expectation refers to an asset the suite does not have (None when fine)."""
     summary: type[BaseModel] | None = None
     """What reports parse a stored detail into (the module's `Summary`); None: the `Detail` itself."""
-    case_info: Callable[[Case], CaseInfo] = CaseInfo.of
+    case_info: Callable[[Case | CaseHead], CaseInfo] = CaseInfo.of
     """What `aggregate` reads of a case (the module's `case_info`, else id, split and tags)."""
 
     @property

@@ -11,7 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import traceback
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
@@ -35,7 +35,7 @@ class SuiteScoring:
     suite: Suite
     spec: ScorerSpec
     settings: BaseModel
-    cases: Mapping[str, Case]
+    cases: SnapshotCases
     """Case id -> case in snapshot order, each parsed when read (`SnapshotCases`): 100,000 cases cost
     their JSON, not their objects, and forked re-scoring workers parse their own share."""
     assets: dict[str, dict[str, str]]

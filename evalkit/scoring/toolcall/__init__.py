@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from evalkit.inputs.cases import Case
+from evalkit.inputs.cases import Case, CaseHead
 from evalkit.records import Score, ToolCall, ToolDef
 from evalkit.scoring.base import CaseInfo, Metrics, ScoreContext, Scored, rate
 from evalkit.scoring.schemas import json_value, validator_for
@@ -57,7 +57,7 @@ VALUES = ("format_failure", "call_as_text")
 they are what a different parser or chat template changes, so a comparison must see them per case."""
 
 
-def case_info(case: Case) -> CaseInfo:
+def case_info(case: Case | CaseHead) -> CaseInfo:
     """`argument_accuracy` divides by the calls each case expects: the one thing of the expectation
     the metrics read (validated when the suite loaded)."""
     return CaseInfo(case.id, case.split, tuple(case.tags), len(case.expected.get("calls", ())))
