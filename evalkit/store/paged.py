@@ -13,7 +13,6 @@ from evalkit.inputs.cases import CaseSnapshot
 from evalkit.store.dialect import Connection
 from evalkit.store.rows import (
     ANSWER_CASE_COLUMNS,
-    ANSWER_COLUMNS,
     FIGURE_COLUMNS,
     SCORE_COLUMNS,
     AnswerKey,
@@ -86,22 +85,6 @@ class PagedReads:
             (run_id, *after, *(last or ())),
         ).fetchall()
         return [(StoredAnswer(*r[:7]), r[7]) for r in rows]
-
-    def answers(self, run_id: str, *, chunk: int = 2000) -> Iterator[list[StoredAnswer]]:
-        """A run's answers for scoring, `chunk` calls at a time in (suite, case, repeat) order: each chunk
-        is its own query (keyset paging), so no cursor stays open across the caller's writes and a large
-        run is never in memory at once."""
-        after: tuple[str, str, int] = ("", "", -1)
-        while True:
-            rows = self._conn.execute(
-                f"SELECT {ANSWER_COLUMNS} FROM results WHERE run_id = ? AND (suite, case_id, repeat) > (?, ?, ?) "
-                "ORDER BY suite, case_id, repeat LIMIT ?",
-                (run_id, *after, chunk),
-            ).fetchall()
-            if not rows:
-                return
-            yield [StoredAnswer(*r) for r in rows]
-            after = (rows[-1][0], rows[-1][1], rows[-1][2])
 
     def score_rows(self, run_id: str, suite: str, *, chunk: int = 2000) -> Iterator[StoredScore]:
         """One suite's score rows in (case, repeat) order, details left as JSON, `chunk` rows per query

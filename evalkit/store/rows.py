@@ -248,15 +248,12 @@ class StoredAnswer(NamedTuple):
     request_json: str | None
 
 
-ANSWER_COLUMNS = (
-    "suite, case_id, repeat, status, error_message, response_json, "
-    "CASE WHEN finish_reason = 'length' THEN request_json END"
-)
 ANSWER_CASE_COLUMNS = (
     "r.suite, r.case_id, r.repeat, r.status, r.error_message, r.response_json, "
     "CASE WHEN r.finish_reason = 'length' THEN r.request_json END, c.case_json"
 )
-"""`ANSWER_COLUMNS` of `results r` and the case's snapshot JSON of `cases c` (None when it is missing)."""
+"""A `StoredAnswer`'s columns of `results r` (the request only for a truncated answer, the one
+score that reads it) and the case's snapshot JSON of `cases c` (None when it is missing)."""
 
 AnswerKey = tuple[str, str, int]
 """(suite, case id, repeat): the order answers are read and scores written in."""
