@@ -199,7 +199,6 @@ def message_generation(
     return Generation(response, raw)
 
 
-
 def anthropic_client(
     profile: EndpointProfile, *, base_url: str | None = None, max_retries: int = 0
 ) -> anthropic.AsyncAnthropic:
@@ -211,6 +210,7 @@ def anthropic_client(
         max_retries=max_retries,
         timeout=anthropic.Timeout(profile.timeout_s, connect=profile.connect_timeout_s),
     )
+
 
 class AnthropicMessages:
     def __init__(self, profile: EndpointProfile, base_url: str | None = None) -> None:

@@ -213,7 +213,6 @@ def completion_generation(completion: object, latency: float, request_id: str | 
     return Generation(response, raw)
 
 
-
 def openai_client(profile: EndpointProfile, *, base_url: str | None = None, max_retries: int = 0) -> openai.AsyncOpenAI:
     """The SDK client for a profile, live or batch: evalkit retries live calls itself (max_retries 0);
     the batch mode lets the SDK retry its few bookkeeping calls."""
@@ -223,6 +222,7 @@ def openai_client(profile: EndpointProfile, *, base_url: str | None = None, max_
         max_retries=max_retries,
         timeout=openai.Timeout(profile.timeout_s, connect=profile.connect_timeout_s),
     )
+
 
 class OpenAIChat:
     def __init__(self, profile: EndpointProfile, base_url: str | None = None) -> None:
